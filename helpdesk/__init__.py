@@ -1,0 +1,114 @@
+"""The helpdesk Flask application: `create_app` is the composition root."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings
+from .extensions import SessionInterface, api, babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _template_folder() -> str:
+    """The wheel ships templates inside the package; a checkout keeps them at the top level."""
+    packaged = PACKAGE_DIR / "templates"
+    return str(packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, template_folder=_template_folder(), static_folder="static")
+    app.config.update(settings.STATIC_DEFAULTS)
+    app.config.update(settings.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _check_config(app)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["HELPDESK_MAX_BODY"]
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.session_interface = SessionInterface()
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_parts(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        if app.config.get("TESTING") or app.config.get("HELPDESK_ENV") == "development":
+            app.config["SECRET_KEY"] = "development-only-secret-key-not-for-production"
+        else:
+            raise settings.ConfigError("SECRET_KEY is not set: set it in the environment (SPEC 7)")
+    Path(app.config["HELPDESK_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def _configure_logging(app: Flask) -> None:
+    logger = logging.getLogger("helpdesk")
+    logger.setLevel(app.config["HELPDESK_LOG_LEVEL"])
+    if not logging.getLogger().handlers and not logger.handlers:
+        handler = logging.StreamHandler()  # stderr: stdout stays free for machine-read output
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL and a busy timeout, so serve, poll-mail and sla-sweep can share one SQLite file (SPEC 7)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    # Limits are shared by every web process through Redis; per process in the embedded mode.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_locale)
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
+
+
+def _locale() -> str:
+    from flask_login import current_user
+
+    lang = getattr(current_user, "language", None) if current_user else None
+    return lang or request.accept_languages.best_match(["fr", "en", "ar"]) or "fr"
+
+
+def _register_parts(app: Flask) -> None:
+    from . import cli, errors, security
+    from .api import register as register_api
+    from .auth import views as auth_views
+    from .tickets import views as ticket_views
+    from .views import health
+
+    errors.register_error_handlers(app)
+    security.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(ticket_views.bp)
+    register_api(app)
+    cli.register(app)
+    _register_outside_parts(app)
+
+
+def _register_outside_parts(app: Flask) -> None:
+    """`integrations/` and `worker/` depend on helpdesk; only this composition root knows them."""
+    import integrations
+    import worker
+
+    worker.init_app(app)
+    integrations.init_app(app)

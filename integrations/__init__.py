@@ -1,0 +1,10 @@
+"""Adapters to the outside world (storefronts, email). They depend on `helpdesk`, never the reverse."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from .storefronts import init_app as storefronts
+
+    storefronts(app)

@@ -1,0 +1,43 @@
+"""Secrets at rest (integration secrets, mailbox passwords): Fernet, with key rotation.
+
+Keys come from HELPDESK_ENCRYPTION_KEYS (comma-separated, newest first) or
+are derived from SECRET_KEY. MultiFernet decrypts with any key and encrypts
+with the first, so adding a key in front rotates without downtime.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from flask import current_app
+
+
+def _keys() -> list[bytes]:
+    configured = current_app.config.get("HELPDESK_ENCRYPTION_KEYS")
+    if configured:
+        return [k.strip().encode() for k in configured.split(",") if k.strip()]
+    secret = current_app.config["SECRET_KEY"].encode()
+    derived = hashlib.pbkdf2_hmac("sha256", secret, b"helpdesk.secrets-at-rest", 100_000)
+    return [base64.urlsafe_b64encode(derived)]
+
+
+_cache: dict[tuple[bytes, ...], MultiFernet] = {}
+
+
+def _fernet() -> MultiFernet:
+    keys = tuple(_keys())
+    if keys not in _cache:
+        _cache[keys] = MultiFernet([Fernet(k) for k in keys])
+    return _cache[keys]
+
+
+def encrypt(plain: str) -> str:
+    return _fernet().encrypt(plain.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("a stored secret cannot be decrypted with the configured keys") from exc

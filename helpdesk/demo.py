@@ -1,0 +1,123 @@
+"""The demo data set: what `make run` shows a first visitor (a Moroccan shop, French by default)."""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from .auth.accounts import create_token, create_user, find_user
+from .extensions import db
+from .intake.complaint import Complaint
+from .intake.integrations import save_integration
+from .merchants import create_mediation_service, create_merchant
+from .models import Channel, Fulfilment, MediationService, Merchant, Order, Role, utcnow
+from .tickets.customers import find_or_create_customer, order_key
+from .tickets.services import open_or_thread
+
+SLUG = "souk-atlas"
+PASSWORD = "demo-password-2026"
+USERS = (("supervisor", "nadia@souk-atlas.example"), ("agent", "youssef@souk-atlas.example"),
+         ("mediator", "mediateur@e-mediation.example"))
+
+# (email, name, order, channel, subject, message)
+COMPLAINTS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
+    ("salma.b@example.ma", "Salma Bennani", "#1043", "widget", "Commande pas arrivée",
+     "Bonjour, j'ai commandé un tapis berbère le 2 novembre, livraison promise sous 5 jours. Toujours rien, "
+     "le suivi Amana est bloqué à Casablanca depuis une semaine. Merci de me dire où il est."),
+    ("karim.alaoui@example.ma", "Karim Alaoui", "#1051", "email", "Colis endommagé",
+     "Le colis est arrivé hier, la théière en argent est cabossée et le couvercle ne ferme plus. "
+     "J'ai des photos. Je veux un remplacement."),
+    ("h.elidrissi@example.ma", "Hind El Idrissi", "#1060", "widget", "Retour",
+     "Bonjour, la veste en cuir est très belle mais trop grande pour moi. Je voudrais la retourner et être "
+     "remboursée. Comment obtenir l'étiquette de retour ?"),
+    ("omar.t@example.com", "Omar Tazi", "#1062", "email", "Wrong item",
+     "Hi, I ordered the blue ceramic tagine (size L) and received a green one, size S. Please send the right one."),
+    ("fatima.z@example.ma", "Fatima Zahra", "#1070", "widget", "طلبية متأخرة",
+     "السلام عليكم، طلبت زربية منذ أسبوعين ولم تصلني بعد. رقم الطلب 1070. أرجو إفادتي بموعد التسليم."),
+    ("youness.k@example.ma", "Youness K.", "#1074", "widget", "",
+     "salam, commande dyali mazal ma wslatnich, galou liya 3 jours w daba semana. fin wslat?"),
+    ("claire.m@example.fr", "Claire Martin", "#1081", "email", "Rétractation",
+     "Bonjour, j'exerce mon droit de rétractation pour la commande 1081 (lampe en laiton). "
+     "Le produit est intact dans son emballage d'origine."),
+    ("james.w@example.co.uk", "James Walker", "#1085", "api", "Missing parts",
+     "The wooden shelf arrived without the screws and one of the brackets. Can't assemble it."),
+    ("amina.r@example.ma", "Amina Rachidi", "#1090", "widget", "منتج معيب",
+     "وصلني الخلاط لكنه لا يعمل نهائيا عند تشغيله. أريد استبداله بمنتج سليم."),
+    ("said.b@example.ma", "Said Berrada", "#1093", "email", "Facture",
+     "Bonjour, pourriez-vous m'envoyer la facture de ma commande 1093 avec le numéro ICE de ma société ?"),
+    ("leila.h@example.ma", "Leila H.", "#1097", "widget", "",
+     "l7wayej jaw mbllin w wa7d l kass mhrros. bghit n3rf chno ndir."),
+    ("paul.d@example.fr", "Paul Durand", "#1101", "email", "Remboursement retour",
+     "J'ai renvoyé le pouf en cuir il y a dix jours (suivi CTM joint) et je n'ai toujours pas été remboursé."),
+    ("sara.n@example.com", "Sara N.", "#1104", "widget", "Not delivered",
+     "Tracking says delivered on Monday but I never got the parcel. Nobody left a note. Please check with the courier."),
+    ("mehdi.o@example.ma", "Mehdi Ouazzani", "#1110", "widget", "Contrefaçon",
+     "Le parfum reçu n'est pas l'original : flacon différent, odeur qui disparaît en une heure. C'est une copie."),
+    ("nora.a@example.ma", "Nora A.", None, "email", "Question avant achat",
+     "Bonjour, livrez-vous à Dakhla et est-ce que le paiement à la livraison est possible ?"),
+    ("hassan.m@example.ma", "Hassan M.", "#1115", "widget", "استرجاع",
+     "أريد إرجاع الحذاء لأن المقاس صغير علي، الحذاء جديد ولم أستعمله."),
+    ("emily.s@example.com", "Emily Stone", "#1118", "api", "Expired product",
+     "The argan oil I received expired last month according to the label. Not acceptable."),
+    ("rachid.f@example.ma", "Rachid F.", "#1120", "widget", "",
+     "bghit nrje3 sabbat, ma3jbnich l couleur, mazal jdid f la boite."),
+    ("julie.b@example.fr", "Julie Bernard", "#1123", "email", "Retard de livraison",
+     "Commande passée il y a 3 semaines, aucune nouvelle. Le site indiquait une livraison en 48h."),
+    ("adil.s@example.ma", "Adil S.", "#1125", "widget", "Couleur différente",
+     "Le coussin reçu est beige alors que la photo du site montre un rouge brique. Pas conforme à la description."),
+)
+
+
+def seed_demo() -> dict[str, Any]:
+    merchant = db.session.scalar(select(Merchant).where(Merchant.slug == SLUG))
+    if merchant is None:
+        service = db.session.scalar(select(MediationService).where(MediationService.slug == "e-mediation"))
+        service = service or create_mediation_service("e-mediation", "Service de médiation e-commerce")
+        merchant = create_merchant(SLUG, "Souk Atlas", country="MA", timezone="Africa/Casablanca", language="fr",
+                                   mediation_service=service.slug, allowed_origins=["http://127.0.0.1:5000"],
+                                   identifiers={"ice": "001525874000089", "rc": "Casablanca 412345"})
+        _users(merchant, service)
+        for kind in ("shopify", "woocommerce", "generic"):
+            save_integration(merchant, kind, f"demo-{kind}-secret-0123456789")
+        _orders(merchant)
+        _tickets(merchant)
+    return {"merchant": SLUG, "widget_key": merchant.widget_key,
+            "users": [{"role": role, "email": email, "password": PASSWORD} for role, email in USERS]}
+
+
+def _users(merchant: Merchant, service: MediationService) -> None:
+    for role, email in USERS:
+        if find_user(email) is None:
+            user = create_user(email, PASSWORD, Role(role), merchant=merchant, mediation_service=service)
+            if role == "supervisor":
+                create_token(user, "demo")
+
+
+def _orders(merchant: Merchant) -> None:
+    now = utcnow()
+    for i, (email, name, number, *_rest) in enumerate(COMPLAINTS):
+        if not number:
+            continue
+        customer = find_or_create_customer(merchant.id, email, name)
+        placed = now - timedelta(days=20 - i % 10)
+        order = Order(merchant_id=merchant.id, customer_id=customer.id, platform="shopify", external_id=str(5000 + i),
+                      number=number, number_key=order_key(number), email=email, placed_at=placed,
+                      promised_delivery_at=placed + timedelta(days=5), total=Decimal(199 + 50 * i),
+                      currency="MAD", status="paid",
+                      delivered_at=None if i % 3 == 0 else placed + timedelta(days=4))
+        db.session.add(order)
+        db.session.flush()
+        db.session.add(Fulfilment(merchant_id=merchant.id, order_id=order.id, external_id=str(9000 + i),
+                                  status="in_transit" if order.delivered_at is None else "delivered",
+                                  tracking_company="Amana", tracking_number=f"AM{784512300 + i}MA",
+                                  shipped_at=placed + timedelta(days=1), delivered_at=order.delivered_at))
+
+
+def _tickets(merchant: Merchant) -> None:
+    now = utcnow()
+    for i, (email, name, number, channel, subject, message) in enumerate(COMPLAINTS):
+        at = now - timedelta(hours=3 * (len(COMPLAINTS) - i))
+        open_or_thread(merchant, Complaint(email=email, name=name, order_number=number, subject=subject,
+                                           message=message), Channel(channel), now=at)

@@ -1,0 +1,137 @@
+"""The inbound journal: store every delivery raw first, then process it once, whatever happens to jobs.
+
+`accept_delivery` is what a request does (insert the raw row, enqueue);
+`process_delivery` is what a job does (lock the row, run the channel's
+handler, mark it done). A delivery that keeps failing is marked `failed`
+with its error, stays visible, and can be replayed.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from .. import jobs
+from ..extensions import db
+from ..models import DeliveryStatus, InboundDelivery, Ticket, utcnow
+from ..tickets.customers import upsert_ignore
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+BACKOFF = (10, 30, 120, 600, 1800)
+STALE_AFTER = timedelta(seconds=60)
+
+# channel -> handler(delivery) -> the ticket it opened or touched, or None (e.g. an order update)
+Handler = Callable[[InboundDelivery], Ticket | None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(channel: str) -> Callable[[Handler], Handler]:
+    """Register the function that turns a journaled delivery of `channel` into tickets or order updates."""
+
+    def register(func: Handler) -> Handler:
+        HANDLERS[channel] = func
+        return func
+
+    return register
+
+
+class Rejected(Exception):
+    """The delivery can never be processed (e.g. a payload without the fields it needs): no retry."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    delivery_id: int
+    duplicate: bool
+
+
+def accept_delivery(merchant_id: int, channel: str, key: str, payload: bytes, *, topic: str | None = None,
+                    meta: dict[str, Any] | None = None, enqueue: bool = True) -> Accepted:
+    """Journal a delivery under its idempotency key; the same key again is reported as a duplicate.
+
+    Concurrent posts of one key race on the unique index, never on a read.
+    The caller commits; the processing job is sent after that commit.
+    """
+    now = utcnow()
+    result = upsert_ignore(InboundDelivery, {
+        "merchant_id": merchant_id, "channel": channel, "key": key[:255], "topic": topic, "payload": payload,
+        "meta": meta or {}, "status": DeliveryStatus.PENDING.value, "attempts": 0, "received_at": now,
+        "next_attempt_at": now}, ["channel", "key"])
+    row_id = db.session.scalar(select(InboundDelivery.id).where(InboundDelivery.channel == channel,
+                                                               InboundDelivery.key == key[:255]))
+    assert row_id is not None
+    duplicate = result.rowcount == 0
+    if not duplicate and enqueue:
+        jobs.enqueue(db.session, "process_delivery", row_id, job_id=f"delivery-{row_id}")
+    return Accepted(row_id, duplicate)
+
+
+def process_delivery(delivery_id: int, *, now: datetime | None = None) -> InboundDelivery | None:
+    """Run the channel's handler once for a pending delivery, and commit. Safe to call twice."""
+    now = now or utcnow()
+    stmt = select(InboundDelivery).where(InboundDelivery.id == delivery_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    delivery = db.session.scalar(stmt)
+    if delivery is None or delivery.status is not DeliveryStatus.PENDING:
+        db.session.rollback()
+        return delivery
+    handler = HANDLERS.get(delivery.channel)
+    try:
+        if handler is None:
+            raise Rejected(f"no handler for channel {delivery.channel!r}")
+        with db.session.begin_nested():
+            ticket = handler(delivery)
+        delivery.status, delivery.processed_at = DeliveryStatus.DONE, now
+        delivery.ticket_id = ticket.id if ticket is not None else None
+        delivery.attempts += 1
+        delivery.last_error = None
+    except Rejected as exc:
+        _fail(delivery, str(exc), now, final=True)
+    except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
+        log.exception("delivery %s (%s) failed", delivery.id, delivery.channel)
+        _fail(delivery, f"{type(exc).__name__}: {exc}", now, final=False)
+    db.session.commit()
+    return delivery
+
+
+def _fail(delivery: InboundDelivery, error: str, now: datetime, *, final: bool) -> None:
+    delivery.attempts += 1
+    delivery.last_error = error[:4000]
+    if final or delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.FAILED
+    else:
+        delivery.next_attempt_at = now + timedelta(seconds=BACKOFF[min(delivery.attempts - 1, len(BACKOFF) - 1)])
+
+
+def requeue_pending(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Send a job again for every pending delivery whose time has come and that has waited over 60 s.
+
+    Whatever happened to its first job (Redis restarted empty, a worker killed
+    mid-job), the journal row is still pending, so it is picked up here.
+    """
+    now = now or utcnow()
+    ids = db.session.scalars(select(InboundDelivery.id).where(
+        InboundDelivery.status == DeliveryStatus.PENDING, InboundDelivery.next_attempt_at <= now,
+        InboundDelivery.received_at <= now - STALE_AFTER).order_by(InboundDelivery.id).limit(limit)).all()
+    db.session.rollback()
+    for delivery_id in ids:
+        jobs.submit_now("process_delivery", delivery_id)
+    return len(ids)
+
+
+def replay(delivery_id: int) -> InboundDelivery:
+    """Put a failed delivery back in the queue (a supervisor or `helpdesk replay-delivery`)."""
+    db.session.execute(update(InboundDelivery).where(InboundDelivery.id == delivery_id).values(
+        status=DeliveryStatus.PENDING, next_attempt_at=utcnow(), attempts=0))
+    delivery = db.session.get(InboundDelivery, delivery_id)
+    if delivery is None:
+        from ..errors import NotFound
+        raise NotFound(f"no delivery {delivery_id}")
+    jobs.enqueue(db.session, "process_delivery", delivery_id)
+    return delivery

@@ -1,0 +1,18 @@
+"""Every model, importable from one place (Alembic and the services read them here)."""
+from .base import Base, utcnow
+from .commerce import Customer, Fulfilment, Order, Refund
+from .intake import DeliveryStatus, InboundDelivery, Integration, IntegrationKind
+from .job import JobFailure
+from .portal import PortalLink
+from .tenancy import MediationService, Merchant
+from .ticket import (Attachment, Category, CategorySource, Channel, Direction, Message, Priority, Status,
+                     Ticket, TicketEvent, TicketTag)
+from .triage import TriageCorrection, TriageModel
+from .user import ApiToken, Role, User
+
+__all__ = [
+    "ApiToken", "Attachment", "Base", "Category", "CategorySource", "Channel", "Customer", "DeliveryStatus",
+    "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure",
+    "MediationService", "Merchant", "Message", "Order", "PortalLink", "Priority", "Refund", "Role", "Status", "Ticket",
+    "TicketEvent", "TicketTag", "TriageCorrection", "TriageModel", "User", "utcnow",
+]

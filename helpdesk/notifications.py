@@ -1,0 +1,40 @@
+"""Telling people: acknowledgements to shoppers and delivery of staff replies.
+
+Senders are registered per channel by `integrations/` (email by SMTP);
+a ticket whose channel has no sender is followed in the portal, where the
+reply is already visible.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from .extensions import db
+from .models import Message, Ticket
+
+log = logging.getLogger(__name__)
+
+ACKNOWLEDGERS: list[Callable[[Ticket], None]] = []
+REPLY_SENDERS: dict[str, Callable[[Ticket, Message], None]] = {}
+
+
+def ticket_opened(ticket_id: int) -> None:
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        return
+    for acknowledge in ACKNOWLEDGERS:
+        acknowledge(ticket)
+
+
+def deliver_reply(message_id: int) -> None:
+    message = db.session.get(Message, message_id)
+    if message is None or message.internal:
+        return
+    ticket = db.session.get(Ticket, message.ticket_id)
+    assert ticket is not None
+    sender = REPLY_SENDERS.get(ticket.channel.value)
+    if sender is None:
+        log.info("reply %s on %s is shown in the portal (no sender for channel %s)", message.id, ticket.ref,
+                 ticket.channel.value)
+        return
+    sender(ticket, message)

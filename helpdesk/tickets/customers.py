@@ -1,0 +1,56 @@
+"""Customers and orders as a ticket finds them: by email and by the number the shopper typed."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..extensions import db
+from ..models import Customer, Order
+
+_PREFIX = re.compile(r"^(?:n(?:o|um(?:ero|éro|ber)?)?|commande|order|cmd)(?=\d)", re.IGNORECASE)
+
+
+def order_key(number: str | None) -> str:
+    """`#1043`, `1043`, `n° 1043`, `No. 1043` and `commande 1043` all give `1043`."""
+    if not number:
+        return ""
+    compact = re.sub(r"[\W_]+", "", number.strip().lower())
+    return _PREFIX.sub("", compact)[:64]
+
+
+def upsert_ignore(model: type, values: dict, index_elements: list[str]):  # type: ignore[no-untyped-def]
+    """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike (concurrent deliveries race here)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements)
+    return db.session.execute(stmt)
+
+
+def find_or_create_customer(merchant_id: int, email: str, name: str = "", language: str | None = None) -> Customer:
+    email = email.strip().lower()
+    upsert_ignore(Customer, {"merchant_id": merchant_id, "email": email, "name": name or "",
+                             "language": language}, ["merchant_id", "email"])
+    customer = db.session.scalar(select(Customer).where(Customer.merchant_id == merchant_id,
+                                                        Customer.email == email))
+    assert customer is not None
+    if name and not customer.name:
+        customer.name = name
+    if language and not customer.language:
+        customer.language = language
+    return customer
+
+
+def find_order(merchant_id: int, number: str | None = None, *, external_id: str | None = None) -> Order | None:
+    """The synced order this shopper means, newest first when a number was reused."""
+    stmt = select(Order).where(Order.merchant_id == merchant_id)
+    if external_id:
+        stmt = stmt.where(Order.external_id == str(external_id))
+    else:
+        key = order_key(number)
+        if not key:
+            return None
+        stmt = stmt.where(Order.number_key == key)
+    return db.session.scalars(stmt.order_by(Order.id.desc()).limit(1)).first()

@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from .extensions import SessionInterface, api, babel, csrf, db, limiter, login_manager, migrate
+from .extensions import SessionInterface, babel, csrf, db, limiter, login_manager, migrate
+from .extensions import HelpdeskApi
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -77,7 +78,11 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_locale)
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
+    # One flask-smorest Api per app: it holds that app's OpenAPI document.
+    app.extensions["rest_api"] = HelpdeskApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
 
 

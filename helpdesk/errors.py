@@ -95,6 +95,8 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(fields, dict) and len(fields) == 1 and next(iter(fields)) in ("json", "form", "query", "files"):
             fields = next(iter(fields.values()))
         code, message = _http_code(exc), exc.description or exc.name
+        if isinstance(fields, list):
+            message, fields = "; ".join(map(str, fields)) or message, None
         if exc.code == 422:
             code, message = "validation_failed", "Some fields are not acceptable."
         elif exc.code == 400 and fields:

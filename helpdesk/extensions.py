@@ -30,8 +30,6 @@ class HelpdeskApi(Api):
         return None
 
 
-api = HelpdeskApi()
-
 
 class SessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure whenever the request came over HTTPS (behind a proxy too)."""

@@ -7,6 +7,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from ..auth.accounts import find_user
+from . import token_required
 from ..auth.principal import require_principal
 from ..auth.scoping import get_ticket, staff_merchant_id
 from ..errors import ValidationFailed
@@ -19,6 +20,7 @@ from ..tickets.present import ticket_detail, ticket_view
 from .schemas import ComplaintIn, MessageIn, MessageOut, TicketDetailOut, TicketListArgs, TicketPageOut, TicketPatchIn
 
 blp = Blueprint("tickets_api", __name__, url_prefix="/api/v1/tickets", description="Tickets")
+token_required(blp)
 
 
 @blp.get("")

@@ -1,0 +1,51 @@
+"""The `helpdesk` command: JSON alone on stdout, one readable line on failure, real effects."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from helpdesk.extensions import db
+from helpdesk.models import ApiToken, Merchant
+
+
+def _run(app, *args):
+    return CliRunner().invoke(app.cli, list(args), catch_exceptions=False)
+
+
+def test_create_everything_with_json(app):
+    r = _run(app, "create-mediation-service", "medi", "--name", "Médiation", "--json")
+    assert json.loads(r.stdout) == {"slug": "medi", "name": "Médiation"}
+    r = _run(app, "create-merchant", "atlas", "--name", "Atlas", "--mediation-service", "medi",
+             "--allowed-origin", "https://shop.example", "--identifier", "ice=001525874000089", "--json")
+    created = json.loads(r.stdout)
+    assert created["widget_key"].startswith("wk_") and created["country"] == "MA"
+    assert created["timezone"] == "Africa/Casablanca" and created["identifiers"] == {"ice": "001525874000089"}
+    r = _run(app, "create-user", "boss@atlas.example", "--password", "a-long-password-1", "--merchant", "atlas",
+             "--role", "supervisor", "--json")
+    assert json.loads(r.stdout)["role"] == "supervisor"
+    r = _run(app, "create-token", "boss@atlas.example", "--json")
+    token = json.loads(r.stdout)["token"]
+    assert db.session.scalars(db.select(ApiToken)).one().token_hash != token
+    assert db.session.scalars(db.select(Merchant)).one().mediation_service.slug == "medi"
+
+
+def test_failures_are_one_line_without_traceback(app):
+    for args in (["create-user", "x@example.com", "--password", "long-password-1", "--merchant", "nope",
+                  "--role", "agent"],
+                 ["create-merchant", "Bad Slug", "--name", "x"],
+                 ["create-token", "nobody@example.com"]):
+        r = CliRunner().invoke(app.cli, args)
+        assert r.exit_code != 0
+        assert "Traceback" not in r.output and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_demo_seeds_tickets_in_three_languages_and_is_idempotent(app):
+    r = _run(app, "demo", "--json")
+    logins = json.loads(r.stdout)
+    assert {u["role"] for u in logins["users"]} == {"supervisor", "agent", "mediator"}
+    from helpdesk.models import Ticket
+    tickets = db.session.scalars(db.select(Ticket)).all()
+    assert len(tickets) >= 20 and {t.language for t in tickets} >= {"fr", "en", "ar"}
+    _run(app, "demo")
+    assert len(db.session.scalars(db.select(Ticket)).all()) == len(tickets)

@@ -1,0 +1,84 @@
+"""Write the generated corpus files: ``python -m helpdesk.triage.corpusgen``."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from helpdesk.triage.corpusgen import (
+    en_build,
+    en_services,
+    en_social,
+    en_tweets,
+    fr_build,
+    fr_reports,
+    fr_services,
+    hard,
+    mixed,
+)
+from helpdesk.triage.corpusgen.free_en import FREE_EN
+from helpdesk.triage.corpusgen.free_fr import FREE_FR
+from helpdesk.triage.corpusgen.common import Row, clean_spaces, dedupe
+
+LABELS = ("late_delivery", "return", "non_conformity", "other")
+OUT = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _row(lang: str, label: str, body: str, subject: str = "") -> Row:
+    return {"lang": lang, "subject": clean_spaces(subject), "body": clean_spaces(body), "label": label}
+
+
+def french(rng: random.Random) -> list[Row]:
+    rows = [_row("fr", lab, b, s) for lab in LABELS for s, b in (fr_build.build(rng, lab) for _ in range(260))]
+    rows += [_row("fr", "other", fr_services.service_report(rng, fr_build.slots(rng))) for _ in range(420)]
+    for label in ("late_delivery", "return", "non_conformity"):
+        rows += [_row("fr", label, fr_services.product_report(rng, label, fr_build.slots(rng))) for _ in range(45)]
+    rows += [_row("fr", "non_conformity", fr_reports.faulty_report(rng)) for _ in range(220)]
+    return rows + [_row("fr", label, text) for label, text in FREE_FR]
+
+
+def english(rng: random.Random) -> list[Row]:
+    rows = [_row("en", lab, b, s) for lab in LABELS for s, b in (en_build.build(rng, lab) for _ in range(250))]
+    counts = {"late_delivery": 140, "return": 80, "non_conformity": 170, "other": 320}
+    for label, n in counts.items():
+        rows += [_row("en", label, en_tweets.tweet(rng, label, en_build.slots(rng))) for _ in range(n)]
+    rows += [_row("en", "other", en_services.service_complaint(rng, en_build.slots(rng))) for _ in range(200)]
+    rows += [_row("en", "non_conformity", en_social.faulty_post(rng)) for _ in range(330)]
+    rows += [_row("en", "late_delivery", en_social.late_post(rng)) for _ in range(150)]
+    rows += [_row("en", "return", en_social.return_post(rng)) for _ in range(90)]
+    return rows + [_row("en", label, text) for label, text in FREE_EN]
+
+
+def code_switched(rng: random.Random) -> list[Row]:
+    return [_row("mixed", lab, mixed.build(rng, lab, lang)) for lab in LABELS for lang in ("fr", "en") for _ in range(40)]
+
+
+def hard_cases() -> list[Row]:
+    rows = [_row(_lang(text), label, text) for label, text in hard.NEGATION + hard.QUOTED]
+    return rows
+
+
+def _lang(text: str) -> str:
+    from helpdesk.triage.language import detect_language
+
+    return detect_language(text)
+
+
+def write(name: str, rows: list[Row]) -> None:
+    rows = dedupe(rows)
+    with open(OUT / name, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{name}: {len(rows)} rows")
+
+
+def main() -> None:
+    write("fr.jsonl", french(random.Random(1)))
+    write("en.jsonl", english(random.Random(2)))
+    write("mixed.jsonl", code_switched(random.Random(3)))
+    write("hard.jsonl", hard_cases())
+
+
+if __name__ == "__main__":
+    main()

@@ -48,9 +48,9 @@ def finish_jobs() -> None:
 
 
 def register(app: Flask) -> None:
-    from . import cli_admin, cli_demo
+    from . import cli_admin, cli_demo, cli_triage
 
-    for command in (*cli_admin.COMMANDS, cli_demo.demo, init_db, show_config):
+    for command in (*cli_admin.COMMANDS, *cli_triage.COMMANDS, cli_demo.demo, init_db, show_config):
         app.cli.add_command(command)
 
 

@@ -45,7 +45,7 @@ Segment = tuple[datetime, datetime]
 DAY = timedelta(days=1)
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_IDLE_DAYS = 3660  # ten years without any opening is a misconfiguration, not a loop
-_DAY_CACHE_LIMIT = 20_000
+_DAY_CACHE_LIMIT = 4_096  # per calendar: about eleven years of days
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_NAIVE = datetime(1970, 1, 1)
 _SECOND = timedelta(seconds=1)
@@ -179,7 +179,7 @@ def _instant_of_jump(naive: datetime, tz: ZoneInfo, before: timedelta, after: ti
     return _EPOCH + hi * _SECOND
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=16_384)  # shared by all calendars: a few MB at most
 def _resolve(tz: ZoneInfo, spans: tuple[tuple[timedelta, timedelta], ...], day: date) -> _Day:
     """Place one local date's opening intervals on the UTC time line.
 

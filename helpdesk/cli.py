@@ -48,9 +48,10 @@ def finish_jobs() -> None:
 
 
 def register(app: Flask) -> None:
-    from . import cli_admin, cli_demo, cli_triage
+    from . import cli_admin, cli_demo, cli_sla, cli_triage
 
-    for command in (*cli_admin.COMMANDS, *cli_triage.COMMANDS, cli_demo.demo, init_db, show_config):
+    for command in (*cli_admin.COMMANDS, *cli_triage.COMMANDS, *cli_sla.COMMANDS, cli_demo.demo, init_db,
+                    show_config):
         app.cli.add_command(command)
 
 

@@ -39,3 +39,11 @@ def deliver_reply(message_id: int) -> None:
 
     deliver(message_id)
     db.session.commit()
+
+
+@job("sla_sweep", queue="low", retries=0)
+def sla_sweep() -> int:
+    """Schedule: record SLA breaches once each (the sweep commits per batch)."""
+    from helpdesk.sla.sweep import sweep
+
+    return len(sweep().breaches)

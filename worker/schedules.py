@@ -29,6 +29,7 @@ class Schedule:
 
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule("requeue_pending", 30),
+    Schedule("sla_sweep", 60),
 )
 
 

@@ -15,11 +15,16 @@ def register(app: Flask) -> None:
         csrf.exempt(blp)
         app.extensions["rest_api"].register_blueprint(blp)
 
+    @app.before_request
+    def api_needs_a_token() -> None:
+        """Everything under /api/v1/ but the OpenAPI document needs a token: 401 JSON, never a redirect."""
+        if request.path.startswith("/api/") and request.endpoint != "api-docs.openapi_json":
+            authenticate_api()
+
 
 def token_required(blp) -> None:  # type: ignore[no-untyped-def]
-    """Every route of an API blueprint needs a token; a session cookie is never enough (SPEC 7.1)."""
+    """A route naming a ticket answers 404 before its body is validated (the token is checked app-wide)."""
     def check_token() -> None:
-        authenticate_api()
         ref = (request.view_args or {}).get("ref")
         if ref is not None:
             get_ticket(ref)  # 404 before the body is even validated: no hint that the ticket exists

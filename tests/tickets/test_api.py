@@ -108,3 +108,9 @@ def test_same_order_threads_into_the_open_ticket(app, client):
     again = client.post("/api/v1/tickets", headers=auth, json={"email": "c@example.com", "order_number": "77",
                                                                "message": "toujours rien"})
     assert again.get_json()["ref"] == first["ref"] and len(again.get_json()["messages"]) == 2
+
+
+def test_any_api_path_without_token_is_401_json(client):
+    for path in ("/api/v1/tickets", "/api/v1/nothing-here", "/api/v1/mediation/cases"):
+        r = client.get(path)
+        assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from helpdesk.triage.corpusgen import (
     en_build,
+    en_chatter,
     en_services,
     en_social,
     en_tweets,
@@ -31,10 +32,12 @@ def _row(lang: str, label: str, body: str, subject: str = "") -> Row:
 
 def french(rng: random.Random) -> list[Row]:
     rows = [_row("fr", lab, b, s) for lab in LABELS for s, b in (fr_build.build(rng, lab) for _ in range(260))]
-    rows += [_row("fr", "other", fr_services.service_report(rng, fr_build.slots(rng))) for _ in range(420)]
+    rows += [_row("fr", "other", fr_services.service_report(rng, fr_build.slots(rng))) for _ in range(650)]
     for label in ("late_delivery", "return", "non_conformity"):
         rows += [_row("fr", label, fr_services.product_report(rng, label, fr_build.slots(rng))) for _ in range(45)]
-    rows += [_row("fr", "non_conformity", fr_reports.faulty_report(rng)) for _ in range(220)]
+    rows += [_row("fr", "non_conformity", fr_reports.faulty_report(rng)) for _ in range(260)]
+    rows += [_row("fr", "non_conformity", fr_reports.meal_order(rng)) for _ in range(25)]
+    rows += [_row("fr", *fr_services.refund_or_late(rng, fr_build.slots(rng))) for _ in range(120)]
     return rows + [_row("fr", label, text) for label, text in FREE_FR]
 
 
@@ -45,7 +48,8 @@ def english(rng: random.Random) -> list[Row]:
         rows += [_row("en", label, en_tweets.tweet(rng, label, en_build.slots(rng))) for _ in range(n)]
     rows += [_row("en", "other", en_services.service_complaint(rng, en_build.slots(rng))) for _ in range(200)]
     rows += [_row("en", "non_conformity", en_social.faulty_post(rng)) for _ in range(330)]
-    rows += [_row("en", "late_delivery", en_social.late_post(rng)) for _ in range(150)]
+    rows += [_row("en", "other", en_chatter.chatter(rng)) for _ in range(260)]
+    rows += [_row("en", "late_delivery", en_social.late_post(rng)) for _ in range(220)]
     rows += [_row("en", "return", en_social.return_post(rng)) for _ in range(90)]
     return rows + [_row("en", label, text) for label, text in FREE_EN]
 
@@ -54,8 +58,10 @@ def code_switched(rng: random.Random) -> list[Row]:
     return [_row("mixed", lab, mixed.build(rng, lab, lang)) for lab in LABELS for lang in ("fr", "en") for _ in range(40)]
 
 
-def hard_cases() -> list[Row]:
+def hard_cases(rng: random.Random) -> list[Row]:
     rows = [_row(_lang(text), label, text) for label, text in hard.NEGATION + hard.QUOTED]
+    for lang in ("fr", "en"):
+        rows += [_row(lang, *hard.intent_vs_reason(rng, lang)) for _ in range(90)]
     return rows
 
 
@@ -77,7 +83,7 @@ def main() -> None:
     write("fr.jsonl", french(random.Random(1)))
     write("en.jsonl", english(random.Random(2)))
     write("mixed.jsonl", code_switched(random.Random(3)))
-    write("hard.jsonl", hard_cases())
+    write("hard.jsonl", hard_cases(random.Random(4)))
 
 
 if __name__ == "__main__":

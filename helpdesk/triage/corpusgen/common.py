@@ -5,10 +5,9 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 Row = dict[str, str]
-Builder = Callable[[random.Random], tuple[str, str]]
 
 FIRST_NAMES = [
     "Sophie", "Karim", "Julie", "Mehdi", "Claire", "Youssef", "Nadia", "Thomas", "Leila", "Pierre",
@@ -96,15 +95,6 @@ def clean_spaces(text: str) -> str:
 
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
-
-
-def rows_from(lang: str, label: str, builder: Builder, n: int, rng: random.Random) -> list[Row]:
-    """Call a builder ``n`` times; duplicates are dropped by the caller."""
-    out = []
-    for _ in range(n):
-        subject, body = builder(rng)
-        out.append({"lang": lang, "subject": clean_spaces(subject), "body": clean_spaces(body), "label": label})
-    return out
 
 
 def dedupe(rows: list[Row]) -> list[Row]:

@@ -36,12 +36,26 @@ SECTORS: dict[str, tuple[list[str], list[str]]] = {
                      ["treated me like a thief in front of everyone", "refused to honour the advertised price",
                       "was rude and dismissive", "kept me on hold for an hour then cut me off"]),
 }
+REFUNDS = [
+    "the airline cancelled our flight and still hasn't refunded the tickets after two months",
+    "the hotel took my deposit and won't give it back even though I cancelled in time",
+    "the concert was postponed and the ticket site refuses a refund",
+    "my train was cancelled and the refund form keeps crashing",
+    "the gym promised to refund the months it was closed and never did",
+    "the tour operator cancelled the trip and is sitting on our money",
+    "the insurer promised a refund of my premium months ago",
+    "the event was cancelled and they only offer credit, not cash",
+    "my bank reversed the refund the merchant sent me",
+    "the investment app froze my withdrawal for weeks",
+]
 ENDINGS = ["I want my money back.", "Nobody answers my emails.", "This is unacceptable.", "What are my options?",
            "I've complained twice already.", "I'd like compensation.", "Absolutely appalling service."]
 
 
 def service_complaint(rng: random.Random, s: dict[str, str]) -> str:
     """A short English complaint about a service provider."""
+    if rng.random() < 0.15:
+        return capitalise(pick(rng, REFUNDS)) + maybe(rng, 0.5, " " + pick(rng, ENDINGS))
     actors, problems = SECTORS[pick(rng, sorted(SECTORS))]
     text = f"{pick(rng, actors)} {pick(rng, problems).format(**s)}."
     text = maybe(rng, 0.3, pick(rng, ["Hi, ", "Hello, ", "Complaint: ", "So, "])) + text

@@ -43,6 +43,11 @@ GOODS = {
     "tools": (["drill", "saw", "lawn mower", "leaf blower", "sander", "strimmer", "pressure washer", "battery pack"],
               ["won't start", "died after two uses", "battery won't charge", "motor burned out", "chuck is wobbly",
                "cracked housing right out of the box", "cuts out under any load"]),
+    "vehicle": (["car", "truck", "SUV", "motorbike", "e-bike"],
+                ["has had a check engine light since week one", "leaks oil on my driveway", "has mould in the vents",
+                 "stalls at every junction", "transmission slips constantly"]),
+    "drink": (["beer", "soda", "energy drink", "sparkling water"],
+              ["was completely flat", "was past its date on the shelf", "tasted like plain water", "can had no tab"]),
 }
 AGES = ["brand new", "2 week old", "3 month old", "less than a year old", "new", "just bought a", "6 week old",
         "one month old", "barely used", "my new", "this new", "the", "my", "our new"]
@@ -58,6 +63,8 @@ FOOD_NC = [
     "found a piece of plastic in my cereal", "the strawberries were rotten under the top layer",
     "the meat I bought smelled off the day I bought it", "delivery came with the drinks spilled all over",
     "my pizza arrived with the wrong toppings", "no sauce, no cutlery, and a cold burger",
+    "bucket meal was missing the popcorn chicken", "they forgot my chips twice in a row at the drive thru",
+    "ordered the tower burger and got a plain one", "no spoon with my meal box again, how do i eat this",
     "the eggs were all cracked in the carton", "the yogurt was swollen and past date",
 ]
 LATE_PARTS = (
@@ -70,6 +77,26 @@ LATE_PARTS = (
      "was supposed to come yesterday", "disappeared from tracking", "got returned to sender for no reason",
      "is still not here after 3 weeks", "has been delayed again"],
 )
+LATE_EXTRA = [
+    "ordered pizza for the office 2 hours ago and it's still not here",
+    "takeaway said 30 min, it's been 90 and the driver is going the other way on the map",
+    "the morning paper hasn't been delivered all week, I pay for home delivery",
+    "my newspaper keeps getting thrown in the bushes or not delivered at all",
+    "paying for a print subscription and the paper never shows up",
+    "pre-ordered a month ago and it still hasn't shipped while stores already have it",
+    "promised for arrival today, it only just got dispatched",
+    "your shipping promises mean nothing, 'next day' turned into a week",
+    "can anyone tell me where my order from the 27th is?",
+    "why does my parcel travel 300 miles in the wrong direction before coming back",
+    "the courier keeps blaming the weather, it's sunny here",
+    "my online order still isn't ready for pickup a week later",
+    "grocery delivery slot came and went, no driver, no call",
+    "flowers for my mum's birthday never turned up",
+    "my package has been 'delayed due to weather' for 6 days",
+    "ordered on black friday, still nothing, no updates",
+    "the carrier you use is hopeless, third parcel that never arrived",
+    "meal kit box didn't come this week and the food will be spoiled",
+]
 RETURN_PARTS = [
     "returned {x} {n} weeks ago and still no refund", "how long does a refund take after you get the return?",
     "your store won't take back {x} i bought 3 days ago, receipt and all", "trying to exchange {x} for a bigger size",
@@ -107,6 +134,8 @@ def faulty_post(rng: random.Random) -> str:
 
 
 def late_post(rng: random.Random) -> str:
+    if rng.random() < 0.3:
+        return _decorate(rng, _brand(rng, pick(rng, LATE_EXTRA)))
     subject, status = LATE_PARTS
     text = f"{pick(rng, subject)} {pick(rng, status)}" + maybe(rng, 0.4, pick(rng, [
         ", no one can tell me where it is", " and your chat is useless", ". where is it??", ", tracking is a joke",

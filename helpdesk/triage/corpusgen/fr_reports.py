@@ -38,6 +38,19 @@ GOODS = {
                ["s'est affaissé{e} en quelques semaines", "est arrivé{e} avec des pièces manquantes",
                 "présente des fissures", "est arrivé{e} rayé{e} et cabossé{e}", "a un pied cassé",
                 "ne correspond pas aux dimensions annoncées", "est d'une autre couleur que celle commandée"]),
+    "auto": (["une voiture neuve", "un véhicule récent", "un scooter neuf", "une moto neuve", "un vélo électrique"],
+             ["présente des à-coups moteur depuis la livraison", "affiche un voyant moteur toutes les semaines",
+              "a une fuite d'huile", "a la batterie qui lâche sans cesse", "cale aux ralentis"]),
+    "optique": (["des lunettes de vue", "des verres progressifs", "des lentilles", "des lunettes de soleil"],
+                ["ont des verres ébréchés", "ont un centrage faux qui me donne mal à la tête", "se sont dessoudées",
+                 "ne correspondent pas à l'ordonnance"]),
+    "animaux": (["des croquettes", "un collier pour chien", "une litière", "une niche"],
+                ["ont rendu mon chien malade", "a rouillé en quelques jours", "contenait des insectes",
+                 "est arrivée fendue"]),
+    "équipement": (["une climatisation", "une pompe à chaleur", "un chauffe-eau", "un poêle à granulés"],
+                   ["vendue et posée par le magasin ne fonctionne pas depuis le premier jour",
+                    "tombe en panne chaque semaine depuis la livraison", "ne chauffe pas alors qu'elle est neuve",
+                    "fuit depuis sa mise en service"]),
 }
 WHERE = ["en magasin", "sur internet", "sur le site XXX", "chez XXX", "dans une grande surface", "sur une marketplace",
          "chez un revendeur", "sur le site du fabricant", "en ligne"]
@@ -50,6 +63,22 @@ AFTER = ["Le vendeur refuse de le reprendre.", "Le magasin me renvoie vers le fa
          "Le service après-vente garde l'appareil depuis {n} semaines.", ""]
 
 
+MEAL_ORDER = [
+    "Commande de repas livrée ce soir : il manquait la moitié des plats.",
+    "Menu commandé en livraison, les boissons n'étaient pas dans le sac et le burger n'était pas celui choisi.",
+    "Ma commande de sushis est arrivée incomplète, deux plateaux manquaient.",
+    "Le livreur m'a apporté une pizza qui n'était pas la mienne, mauvaises garnitures.",
+    "Dans mon menu livré, pas de frites, pas de sauce, alors que tout était payé.",
+    "La commande au drive était incomplète : il manquait un menu enfant entier.",
+]
+
+
+def meal_order(rng: random.Random) -> str:
+    """A delivered meal that came incomplete or wrong: the goods, not the restaurant service."""
+    return pick(rng, MEAL_ORDER) + pick(rng, ["", " Je demande un remboursement des articles manquants.",
+                                              " Le restaurant ne répond pas.", " Ça arrive souvent."])
+
+
 def faulty_report(rng: random.Random) -> str:
     """A French report about a product that failed or arrived not as described."""
     items, faults = GOODS[pick(rng, sorted(GOODS))]
@@ -58,8 +87,8 @@ def faulty_report(rng: random.Random) -> str:
     e = "e" if item.startswith("une ") else ("s" if item.startswith("des ") else "")
     n = str(rng.choice([2, 3, 4, 6, 8, 10]))
     fault = pick(rng, faults).replace("{e}", e)
-    opening = pick(rng, [f"J'ai acheté {item} {pick(rng, WHERE)}.", f"Achat de {item} {pick(rng, WHERE)} le mois dernier.",
-                         f"J'ai commandé {item} {pick(rng, WHERE)}.", f"Nous avons acheté {item} {pick(rng, WHERE)}."])
+    opening = pick(rng, [f"Je me suis procuré {item} {pick(rng, WHERE)}.", f"Commande passée pour {item} {pick(rng, WHERE)} le mois dernier.",
+                         f"J'ai commandé {item} {pick(rng, WHERE)}.", f"On s'est offert {item} {pick(rng, WHERE)}."])
     delay = pick(rng, DELAY).format(n=n)
     subject = "il" if not fem else ("elle" if item.startswith("une ") else "ils")
     if delay.endswith("l'appareil"):

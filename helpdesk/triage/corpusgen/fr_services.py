@@ -140,7 +140,63 @@ SECTORS: dict[str, tuple[list[str], list[str]]] = {
          "a résilié mon contrat sans m'en informer",
          "m'a vendu des lunettes avec une ordonnance périmée et des verres facturés au prix fort"],
     ),
+    "hygiene": (
+        ["Au restaurant XXX", "Lors d'un dîner chez *****", "En déjeunant chez XXX", "Dans la brasserie *****",
+         "Au snack du quartier", "Lors de notre passage au restaurant *****", "Pendant un repas au traiteur XXX"],
+        ["nous avons vu des cafards courir près du comptoir", "la cuisine ouverte était d'une saleté repoussante",
+         "le poisson servi sentait fort et n'était pas frais", "le plat est arrivé tiède, la chaîne du froid n'était pas respectée",
+         "mon fils a été malade toute la nuit après le repas", "une souris est passée sous notre table",
+         "les cuisiniers touchaient les aliments à mains nues", "les desserts étaient décongelés puis recongelés",
+         "les toilettes n'avaient ni savon ni papier", "l'huile de friture était noire et la viande grisâtre",
+         "des mouches tournaient autour du buffet", "on nous a servi des fruits de mer douteux et nous avons eu des vomissements"]),
+    "repair": (
+        ["Le réparateur XXX", "La société de dépannage *****", "Le service de réparation à domicile", "Le technicien de XXX",
+         "Le réparateur de téléphones", "L'atelier de réparation"],
+        ["a gardé mon lave-linge {n} semaines et me l'a rendu toujours en panne",
+         "m'a facturé un déplacement et un diagnostic sans rien réparer",
+         "a changé une pièce qui n'était pas en cause et la panne persiste",
+         "a rendu mon téléphone avec l'écran rayé après la réparation",
+         "ne répond plus depuis qu'il a encaissé le paiement de la réparation",
+         "a mal réparé mon chauffe-eau qui fuit de nouveau"]),
+    "labelling": (
+        ["Dans le supermarché XXX", "Au rayon fruits et légumes", "Sur le site *****", "En magasin", "Sur l'étalage du marché"],
+        ["des légumes non bio sont présentés sous une pancarte bio", "l'origine des produits n'est pas indiquée",
+         "le prix au kilo n'est affiché nulle part", "les allergènes ne sont pas mentionnés sur l'étiquette",
+         "les fruits sont suremballés dans du plastique inutile", "on m'impose un sac payant pour chaque légume",
+         "la mention « fabriqué en France » est trompeuse", "les produits en promotion ont vu leur prix augmenter juste avant",
+         "l'étiquetage énergétique des appareils est absent", "on m'a glissé des échantillons publicitaires dans mon sac"]),
 }
+REFUNDS_FR = [
+    "La compagnie aérienne a annulé notre vol et ne nous a toujours pas remboursé les billets.",
+    "Le remboursement promis par la compagnie ferroviaire après la grève n'est jamais arrivé.",
+    "L'agence de voyage refuse de rembourser le séjour annulé par ses soins.",
+    "Le spectacle a été reporté et la billetterie refuse tout remboursement.",
+    "La salle de sport devait rembourser les mois de fermeture, rien n'a été versé.",
+    "L'hôtel a encaissé l'acompte et refuse de le rendre malgré une annulation dans les délais.",
+    "La plateforme d'investissement bloque mon retrait depuis des semaines.",
+    "Mon assurance devait me rembourser la franchise, j'attends depuis quatre mois.",
+    "L'organisme de formation refuse de me rendre les frais d'inscription après mon désistement.",
+    "J'ai déposé mon ordinateur au SAV pour une réparation il y a deux mois et je ne peux toujours pas le récupérer.",
+]
+LATE_FR = [
+    "Commande passée sur un site internet le {date}, payée {amount}, et depuis plus aucune nouvelle : le colis n'est jamais venu.",
+    "Malgré mes relances, impossible d'obtenir le remboursement d'une commande qui ne m'a jamais été livrée.",
+    "Le site encaisse l'argent mais ne livre pas : ma commande du {date}, je ne l'ai jamais vue.",
+    "Des meubles commandés il y a trois mois, la livraison est sans cesse reportée, le vendeur ne répond plus.",
+    "Mon journal n'est plus livré dans ma boîte aux lettres depuis deux semaines alors que l'abonnement est payé.",
+    "Ma commande de repas a été livrée avec plus d'une heure de retard, froide.",
+    "Le colis est indiqué « remis » sur le site du transporteur mais je ne l'ai jamais eu entre les mains.",
+    "La livraison de la cuisine était prévue il y a un mois, toujours rien et aucune date.",
+]
+
+
+def refund_or_late(rng: random.Random, s: dict[str, str]) -> tuple[str, str]:
+    """A refund about a service (other) or a parcel never delivered (late_delivery)."""
+    if rng.random() < 0.5:
+        return "other", pick(rng, REFUNDS_FR)
+    return "late_delivery", pick(rng, LATE_FR).format(**s) + maybe(rng, 0.5, " " + pick(rng, ENDINGS).format(**s))
+
+
 ENDINGS = ["Je demande le remboursement des sommes versées.", "Je souhaite que ce professionnel soit contrôlé.",
            "Aucune réponse à mes réclamations.", "Je me sens totalement arnaqué{e1}.",
            "J'ai envoyé un courrier recommandé, sans réponse.", "C'est inadmissible.",
@@ -184,11 +240,11 @@ PRODUCT_REPORT = {
         "{company} me facture des frais de retour non prévus dans ses conditions.",
     ],
     "non_conformity": [
-        "J'ai acheté {pi} chez {company}, {il} est tombé{e} en panne après {n} semaines et la garantie est refusée.",
+        "Je me suis procuré {pi} chez {company}, {il} est tombé{e} en panne après {n} semaines et la garantie est refusée.",
         "Le produit acheté en magasin était périmé, la date était dépassée de plusieurs jours.",
         "{company} refuse d'appliquer la garantie légale de conformité sur {p} défectueu{x}.",
         "Le produit reçu ne correspond pas à l'annonce : matière différente et finitions bâclées.",
-        "J'ai acheté {pi} en ligne, il est arrivé cassé{e} et le vendeur refuse l'échange.",
+        "Reçu {pi} commandé{e} en ligne : cassé{e} à l'ouverture, et le vendeur refuse l'échange.",
         "Le colis reçu ne contenait pas le bon produit et le vendeur ne répond pas.",
         "Il manquait la moitié des pièces dans le meuble livré par {company}.",
         "J'ai trouvé un corps étranger dans un produit alimentaire acheté au supermarché.",

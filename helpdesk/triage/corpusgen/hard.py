@@ -107,3 +107,32 @@ QUOTED = [
     ("other", "Voici mon adresse de facturation correcte : 12 rue des Lilas.\n\nCordialement,\nP. Roux\nTél. 06 00 00 00 00\n\n> Votre colis est arrivé endommagé ? Dites-le nous."),
     ("late_delivery", "Still nothing.\n\nBest,\nKevin\nSent from my iPhone\n\n> Hi Kevin, we're sorry the item was faulty, a refund has been issued."),
 ]
+
+
+# Return wording with a defect as the reason is a conformity claim; "not a return"
+# followed by a missing parcel is a delivery claim. Built from the category sentences.
+RETURN_INTENT = {
+    "fr": ["Je souhaite renvoyer {p} car", "Je voudrais rendre {p} parce que", "Retour demandé :",
+           "Je veux vous retourner {p},", "Pouvez-vous reprendre {p} ?", "Je dois vous renvoyer {p} :"],
+    "en": ["I want to send the {p} back because", "Can I return the {p}?", "Return request:",
+           "I need to send this back,", "I'd like to return it since", "Please take the {p} back,"],
+}
+NOT_RETURN = {
+    "fr": ["Je ne veux rien retourner ni échanger.", "Ce n'est pas une demande de retour.",
+           "Aucun souci de taille ou de qualité :", "Je ne demande pas d'échange,"],
+    "en": ["I'm not asking for a return or exchange.", "This is not about returning anything.",
+           "Nothing to do with size or quality:", "I don't want to swap anything,"],
+}
+
+
+def intent_vs_reason(rng, lang: str) -> tuple[str, str]:
+    """A row where the stated intent and the real problem point to different words."""
+    from helpdesk.triage.corpusgen import en_build, en_vocab, fr_build, fr_vocab
+
+    build, vocab = (fr_build, fr_vocab) if lang == "fr" else (en_build, en_vocab)
+    s = build.slots(rng)
+    if rng.random() < 0.6:
+        lead = rng.choice(RETURN_INTENT[lang]).format(**s)
+        return "non_conformity", f"{lead} {rng.choice(vocab.NONCONF).format(**s)}."
+    lead = rng.choice(NOT_RETURN[lang])
+    return "late_delivery", f"{lead} {rng.choice(vocab.LATE).format(**s)}."

@@ -76,26 +76,35 @@ _OTHER_KEYS = {
 
 # Signatures.
 _SIG_DELIMITER = re.compile(r"--")
+_DEVICE = (r"(?:my |mon |ma |mi |mio |l'|الـ ?|جهاز |هاتف ?)?(?:iphone|ipad|android|galaxy|samsung|huawei|"
+           r"xiaomi|smartphone|mobile|t[ée]l[ée]phone|portable|outlook|yahoo|gmail|آيفون|ايفون|أيفون|هاتفي|"
+           r"جوالي|جهازي|سامسونج|أوتلوك)")
 _MOBILE = re.compile(
-    r"(?:sent from (?:my|outlook|yahoo|mail|samsung)|sent via |get outlook for|"
-    r"envoy[ée] (?:de|depuis|à partir de|a partir de) |t[ée]l[ée]chargez outlook|obtenir outlook|"
-    r"von meinem .{1,30} gesendet|enviado desde (?:mi|outlook)|inviato da|"
-    r"(?:أُرسلت|أرسلت|ارسلت|تم الإرسال|تم الارسال|مرسل|أرسل) من )",
+    rf"(?:sent from {_DEVICE}|sent from my |get outlook for|envoy[ée] (?:de|depuis|[àa] partir de) {_DEVICE}|"
+    rf"t[ée]l[ée]charge[rz] outlook|obtenir outlook|von meinem .{{1,30}} gesendet|enviado desde {_DEVICE}|"
+    rf"inviato da {_DEVICE}|(?:أُرسلت|أرسلت|ارسلت|تم الإرسال|تم الارسال|مرسل|أُرسل) من {_DEVICE}).*",
     re.IGNORECASE,
 )
+# Formal closings end a letter: removed with up to three short lines after them (name, title, phone).
 _CLOSING = re.compile(
-    r"(?:(?:bien |tr[èe]s )?cordialement|bien [àa] vous|(?:sinc[èe]res |meilleures )?salutations(?: distingu[ée]es)?|"
+    r"(?:(?:bien |tr[èe]s )?cordialement|bien [àa] vous|"
+    r"(?:sinc[èe]res |meilleures )?salutations(?: distingu[ée]es)?|"
     r"best|(?:best|kind|warm|warmest) regards|best wishes|regards|cheers|mit freundlichen gr[üu](?:ß|ss)en|"
-    r"atentamente|saludos(?: cordiales)?|un saludo|distinti saluti|cordiali saluti|"
-    r"مع تحياتي|مع خالص التحيات|مع أطيب التحيات|تحياتي|مع التحية|وتقبلوا فائق الاحترام)"
-    r"[\s,.!،]*(?:,\s*\S.{0,40})?",
+    r"atentamente|saludos(?: cordiales)?|un saludo|distinti saluti|cordiali saluti)"
+    r"[\s,.!]*(?:,\s*\S.{0,40})?",
     re.IGNORECASE,
 )
-_THANKS = re.compile(
-    r"(?:merci(?: beaucoup| d'avance| par avance| bien)?|thanks?(?: a lot| in advance)?|thank you|many thanks|"
-    r"danke|gracias|grazie|شكرا|شكراً|شكرًا|وشكرا|وشكراً|مع الشكر|شكرا جزيلا|شكرا لكم)[\s,.!،]*",
+# Thanks and Arabic closings may close a sentence too: removed only when a short name follows.
+_NAME_CLOSING = re.compile(
+    r"(?:merci(?: beaucoup| d'avance| par avance| bien)?|thanks?(?: a lot| in advance)?|"
+    r"thank you|many thanks|danke|gracias|grazie|"
+    r"شكرا|شكراً|شكرًا|وشكرا|وشكراً|مع الشكر|شكرا جزيلا|شكرا لكم|"
+    r"مع تحياتي|مع خالص التحيات|مع أطيب التحيات|تحياتي|مع التحية|وتقبلوا فائق الاحترام)[\s,.!،]*",
     re.IGNORECASE,
 )
+_PHONE = re.compile(r"[\w\s.:]{0,12}[+(]?\d[\d\s().-]{5,}\d")
+_NAME_PARTICLES = {"de", "du", "des", "la", "le", "el", "al", "ben", "bin", "ibn", "van", "von", "der", "da",
+                   "di"}
 _SHORT_LINE = 50
 _MAX_SIGNATURE_LINES = 3
 
@@ -116,7 +125,7 @@ def new_text(body: str) -> str:
 def split_quoted(body: str) -> tuple[str, str]:
     """Return ``(new, rest)``: the new text, and the quoted history and signatures removed from it."""
     lines = _NEWLINE.split(body or "")
-    keep = _keep_mask(lines, 0)
+    keep = _keep_mask([_plain(line) for line in lines], 0)
     new = _join(line for line, kept in zip(lines, keep, strict=True) if kept)
     if not new:
         return _join(lines), ""
@@ -124,7 +133,7 @@ def split_quoted(body: str) -> tuple[str, str]:
 
 
 def _keep_mask(lines: list[str], depth: int) -> list[bool]:
-    """True for each line that belongs to the new text."""
+    """True for each line that belongs to the new text (``lines`` already passed through ``_plain``)."""
     keep = [True] * len(lines)
     cut = _drop_quotes(lines, keep)
     if cut is not None:
@@ -163,17 +172,19 @@ def _drop_quotes(lines: list[str], keep: list[bool]) -> _Cut | None:
 
 def _attribution_span(lines: list[str], i: int) -> int:
     """Number of lines (1-3) forming an attribution line at ``i``, else 0."""
-    first = _plain(lines[i])
-    if not first:
+    first = lines[i]
+    if not first or not any(line.endswith(":") for line in lines[i:i + 3]):
         return 0
     strict = bool(_ATTRIBUTION_START.match(first))
     joined = ""
     for span in range(1, 4):
-        if i + span > len(lines) or not _plain(lines[i + span - 1]) or _is_quoted(lines[i + span - 1]):
+        if i + span > len(lines) or not lines[i + span - 1] or _is_quoted(lines[i + span - 1]):
             break
-        joined = f"{joined} {_plain(lines[i + span - 1])}".strip()
+        joined = f"{joined} {lines[i + span - 1]}".strip()
         if len(joined) > _MAX_HEADER_CHARS:
             break
+        if not joined.endswith(":"):
+            continue
         if strict and re.search(r"\d", joined) and any(p.fullmatch(joined) for p in _ATTRIBUTIONS):
             return span
         if _loose_start(first) and _LOOSE_ATTRIBUTION.fullmatch(joined) and _quoted_next(lines, i + span):
@@ -189,15 +200,15 @@ def _loose_start(line: str) -> bool:
 def _later_start(lines: list[str], i: int, span: int) -> bool:
     """Does the attribution really begin on a later line (line ``i`` being the shopper's)?"""
     for k in range(1, span):
-        suffix = " ".join(_plain(line) for line in lines[i + k:i + span])
-        if _loose_start(_plain(lines[i + k])) and _LOOSE_ATTRIBUTION.fullmatch(suffix):
+        suffix = " ".join(line for line in lines[i + k:i + span])
+        if _loose_start(lines[i + k]) and _LOOSE_ATTRIBUTION.fullmatch(suffix):
             return True
     return False
 
 
 def _separator_cut(lines: list[str], i: int) -> _Cut | None:
     """An Outlook/Gmail/Apple history marker or header block at ``i``."""
-    text = _plain(lines[i])
+    text = lines[i]
     if _SEPARATOR.fullmatch(text) or _FORWARD_INTRO.fullmatch(text):
         return _Cut(i, _skip_header_block(lines, i + 1))
     if _UNDERSCORES.fullmatch(text):
@@ -218,7 +229,7 @@ def _header_block_end(lines: list[str], i: int) -> int | None:
         key = _field_key(lines[j])
         if key in _OTHER_KEYS:
             others, last = others + 1, j
-        elif _plain(lines[j]) and key is None:
+        elif lines[j] and key is None:
             break
         j += 1
     return last + 1 if others >= 2 else None
@@ -239,16 +250,16 @@ def _skip_header_block(lines: list[str], i: int) -> int:
 
 def _field_key(line: str) -> str | None:
     """The lower-case key of a ``Key: value`` line, else None."""
-    match = _FIELD.match(_plain(line))
+    match = _FIELD.match(line)
     return match.group(1).strip().lower() if match else None
 
 
 def _signature_start(lines: list[str], keep: list[bool]) -> int | None:
     """Index of the line where the signature of the kept text begins, if there is one."""
-    kept = [i for i, k in enumerate(keep) if k and _plain(lines[i])]
+    kept = [i for i, k in enumerate(keep) if k and lines[i]]
     for pos, index in enumerate(kept):
-        after = [_plain(lines[k]) for k in kept[pos + 1:pos + 2 + _MAX_SIGNATURE_LINES]]
-        if _is_signature_start(_plain(lines[index]), after):
+        after = [lines[k] for k in kept[pos + 1:pos + 2 + _MAX_SIGNATURE_LINES]]
+        if _is_signature_start(lines[index], after):
             return index
     return None
 
@@ -257,22 +268,37 @@ def _is_signature_start(text: str, after: list[str]) -> bool:
     """Does a signature begin with this line, given the non-blank lines after it?"""
     if _SIG_DELIMITER.fullmatch(text):
         return True
-    short_tail = len(after) <= _MAX_SIGNATURE_LINES and all(_is_short(a) for a in after)
-    if _MOBILE.match(text) and short_tail:
+    if len(after) > _MAX_SIGNATURE_LINES:
+        return False
+    short_tail = all(_is_short(a) for a in after)
+    if _MOBILE.fullmatch(text) and _is_short(text) and short_tail:
         return True
     if _CLOSING.fullmatch(text) and short_tail:
         return True
-    return bool(_THANKS.fullmatch(text)) and short_tail and len(after) >= 1
+    return bool(_NAME_CLOSING.fullmatch(text)) and bool(after) and all(_is_name(a) for a in after)
 
 
 def _is_short(line: str) -> bool:
     """A line that looks like a name, title or phone number rather than a sentence."""
-    return len(line) <= _SHORT_LINE and len(line.split()) <= 6 and not line.endswith(("?", "؟"))
+    return len(line) <= _SHORT_LINE and len(line.split()) <= 8 and not line.endswith(("?", "؟"))
+
+
+def _is_name(line: str) -> bool:
+    """A person's name (capitalised words, or up to three words of a script without case) or a phone."""
+    if _PHONE.fullmatch(line) or re.fullmatch(r"\S+@\S+", line):
+        return True
+    words = line.split()
+    if not 1 <= len(words) <= 4 or len(line) > 40 or line.endswith((".", "!", "?", "؟", ":")):
+        return False
+    cased = [w for w in words if w[0].isalpha() and w[0].lower() != w[0].upper()]
+    if not cased:
+        return len(words) <= 3
+    return all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in cased)
 
 
 def _is_quoted(line: str) -> bool:
-    """A ``>`` quoted line (bidi marks and indentation ignored)."""
-    return _plain(line).startswith(">")
+    """A ``>`` quoted line (bidi marks and indentation were already dropped)."""
+    return line.startswith(">")
 
 
 def _quoted_next(lines: list[str], i: int) -> bool:
@@ -284,7 +310,7 @@ def _quoted_next(lines: list[str], i: int) -> bool:
 def _next_text_line(lines: list[str], i: int) -> int | None:
     """Index of the next non-blank line from ``i``."""
     for j in range(i, len(lines)):
-        if _plain(lines[j]):
+        if lines[j]:
             return j
     return None
 
@@ -296,7 +322,7 @@ def _plain(line: str) -> str:
 
 def _has_text(lines: list[str], keep: list[bool]) -> bool:
     """Is any kept line non-blank?"""
-    return any(k and _plain(line) for line, k in zip(lines, keep, strict=True))
+    return any(k and line for line, k in zip(lines, keep, strict=True))
 
 
 def _join(lines: Iterable[str]) -> str:

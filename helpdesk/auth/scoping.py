@@ -5,6 +5,7 @@ exist (404), so a caller cannot even learn that it exists.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -15,6 +16,8 @@ from ..models import Role, Ticket
 from .principal import Principal, require_principal
 
 T = TypeVar("T")
+# Anything else cannot name a ticket; checked before any query (a NUL byte would upset PostgreSQL).
+REF_SHAPE = re.compile(r"HD-[A-Z0-9]{6}")
 STAFF = (Role.AGENT, Role.SUPERVISOR)
 
 
@@ -34,7 +37,7 @@ def scoped(model: type[T], principal: Principal | None = None) -> Select[tuple[T
 
 def get_ticket(ref: str, principal: Principal | None = None, *, for_update: bool = False) -> Ticket:
     """The caller's ticket by reference, or 404 for anything else (malformed refs included)."""
-    if not isinstance(ref, str) or len(ref) > 16:
+    if not isinstance(ref, str) or not REF_SHAPE.fullmatch(ref.upper()):
         raise NotFound("No such ticket.")
     stmt = scoped(Ticket, principal).where(Ticket.ref == ref.upper())
     if for_update:

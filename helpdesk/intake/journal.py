@@ -65,7 +65,7 @@ def accept_delivery(merchant_id: int, channel: str, key: str, payload: bytes, *,
     row_id = db.session.scalar(select(InboundDelivery.id).where(InboundDelivery.channel == channel,
                                                                InboundDelivery.key == key[:255]))
     assert row_id is not None
-    duplicate = result.rowcount == 0
+    duplicate = result.first() is None  # no row back: the key was already journaled
     if not duplicate and enqueue:
         jobs.enqueue(db.session, "process_delivery", row_id, job_id=f"delivery-{row_id}")
     return Accepted(row_id, duplicate)
@@ -77,6 +77,8 @@ def process_delivery(delivery_id: int, *, now: datetime | None = None) -> Inboun
     stmt = select(InboundDelivery).where(InboundDelivery.id == delivery_id)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
+    else:
+        _sqlite_write_lock()
     delivery = db.session.scalar(stmt)
     if delivery is None or delivery.status is not DeliveryStatus.PENDING:
         db.session.rollback()
@@ -98,6 +100,15 @@ def process_delivery(delivery_id: int, *, now: datetime | None = None) -> Inboun
         _fail(delivery, f"{type(exc).__name__}: {exc}", now, final=False)
     db.session.commit()
     return delivery
+
+
+def _sqlite_write_lock() -> None:
+    """SQLite: take the write lock before reading. A deferred transaction that has read cannot
+    become a writer once another connection has committed (SQLITE_BUSY at once, no busy wait),
+    so a web request journaling a delivery would make this job fail and wait for the requeue."""
+    connection = db.session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _fail(delivery: InboundDelivery, error: str, now: datetime, *, final: bool) -> None:

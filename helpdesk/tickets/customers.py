@@ -22,10 +22,15 @@ def order_key(number: str | None) -> str:
 
 
 def upsert_ignore(model: type, values: dict, index_elements: list[str]):  # type: ignore[no-untyped-def]
-    """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike (concurrent deliveries race here)."""
+    """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike (concurrent deliveries race here).
+
+    It returns the new row's primary key, so `.first() is None` means "already there"
+    (`rowcount` is -1 for an ORM insert on psycopg 3, so it cannot tell).
+    """
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements)
+    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements) \
+        .returning(*model.__mapper__.primary_key)  # type: ignore[attr-defined]
     return db.session.execute(stmt)
 
 

@@ -191,8 +191,8 @@ def test_shopify_deliveries_are_never_refused_for_age(client, shop):
         (b'{"email": "not-an-email", "message": "hello"}', "email"),
         (b'{"email": "a@example.com", "message": "x", "category_hint": "refund"}', "category_hint"),
         (
-            b'{"email": "a@example.com", "message": "x", '
-            b'"attachments": [{"filename": "a", "data_base64": "@@"}]}',
+            (b'{"email": "a@example.com", "message": "x", '
+             b'"attachments": [{"filename": "a", "data_base64": "@@"}]}'),
             "base64",
         ),
     ],

@@ -7,6 +7,7 @@ with the first, so adding a key in front rotates without downtime.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -17,9 +18,14 @@ def _keys() -> list[bytes]:
     configured = current_app.config.get("HELPDESK_ENCRYPTION_KEYS")
     if configured:
         return [k.strip().encode() for k in configured.split(",") if k.strip()]
-    secret = current_app.config["SECRET_KEY"].encode()
-    derived = hashlib.pbkdf2_hmac("sha256", secret, b"helpdesk.secrets-at-rest", 100_000)
-    return [base64.urlsafe_b64encode(derived)]
+    return [_derived(current_app.config["SECRET_KEY"])]
+
+
+@functools.lru_cache(maxsize=8)
+def _derived(secret: str) -> bytes:
+    """PBKDF2 is slow on purpose (~40 ms): derive once per process, not per decryption."""
+    derived = hashlib.pbkdf2_hmac("sha256", secret.encode(), b"helpdesk.secrets-at-rest", 100_000)
+    return base64.urlsafe_b64encode(derived)
 
 
 _cache: dict[tuple[bytes, ...], MultiFernet] = {}

@@ -28,14 +28,13 @@ def _derived(secret: str) -> bytes:
     return base64.urlsafe_b64encode(derived)
 
 
-_cache: dict[tuple[bytes, ...], MultiFernet] = {}
+@functools.lru_cache(maxsize=8)
+def _fernet_for(keys: tuple[bytes, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(k) for k in keys])
 
 
 def _fernet() -> MultiFernet:
-    keys = tuple(_keys())
-    if keys not in _cache:
-        _cache[keys] = MultiFernet([Fernet(k) for k in keys])
-    return _cache[keys]
+    return _fernet_for(tuple(_keys()))
 
 
 def encrypt(plain: str) -> str:

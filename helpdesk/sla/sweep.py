@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from ..extensions import db
-from ..models import Status, Ticket, utcnow
+from ..models import Ticket, utcnow
+from ..tickets.services import OPEN_STATUSES
 from ..tickets.timeline import record_event
 
-OPEN = (Status.NEW, Status.OPEN, Status.ESCALATED)
 BATCH = 1000
 
 
@@ -37,7 +37,7 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
     for name, due, done, flag in CLOCKS:
         candidates = db.session.scalars(select(Ticket.id).where(
             due < now, done.is_(None), flag.is_(False), Ticket.sla_paused_since.is_(None),
-            Ticket.status.in_(OPEN)).order_by(due).limit(BATCH)).all()
+            Ticket.status.in_(OPEN_STATUSES)).order_by(due).limit(BATCH)).all()
         for ticket_id in candidates:
             claimed = db.session.execute(update(Ticket).where(Ticket.id == ticket_id, flag.is_(False))
                                          .values({flag.key: True}).execution_options(synchronize_session=False))

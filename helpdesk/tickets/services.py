@@ -18,7 +18,7 @@ from ..models import (Attachment, Category, CategorySource, Channel, Direction, 
                       Status, Ticket, TicketTag, User, utcnow)
 from ..sla import clocks
 from ..triage import service as triage
-from .customers import find_or_create_customer, find_order
+from .customers import find_or_create_customer, find_order, order_key
 from .timeline import record_event
 
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.ESCALATED)
@@ -35,8 +35,6 @@ def _open_ticket_about(merchant_id: int, customer_id: int, order_key_value: str 
     """The shopper's still-open ticket about the same order, so a second complaint threads into it."""
     if not order_key_value:
         return None
-    from .customers import order_key
-
     candidates = db.session.scalars(
         select(Ticket).where(Ticket.merchant_id == merchant_id, Ticket.customer_id == customer_id,
                              Ticket.status.in_(OPEN_STATUSES), Ticket.order_number.is_not(None))
@@ -51,8 +49,6 @@ def open_or_thread(merchant: Merchant, complaint: Complaint, channel: Channel, *
     A ticket is created complete (category, order, SLA due times) in the
     caller's transaction, so it is never visible half-made (SPEC 2).
     """
-    from .customers import order_key
-
     now = now or utcnow()
     customer = find_or_create_customer(merchant.id, complaint.email, complaint.name, complaint.language)
     ticket = thread_into or _open_ticket_about(merchant.id, customer.id, order_key(complaint.order_number))

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -13,9 +12,8 @@ from ..auth.scoping import get_ticket, scoped
 from ..errors import DomainError
 from ..extensions import db
 from ..files import path_for
-from ..models import Attachment, Category, Message, Status
+from ..models import Attachment, Category, Status, utcnow
 from ..sla import clocks
-from ..models import utcnow
 from . import listing, services
 from .present import events_of, messages_of, order_view
 

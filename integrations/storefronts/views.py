@@ -16,16 +16,13 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from helpdesk.crypto import decrypt
 from helpdesk.errors import error_response
 from helpdesk.extensions import csrf, db, limiter
-from helpdesk.intake.integrations import integration_for
+from helpdesk.intake.integrations import integration_for, secrets_of
 from helpdesk.intake.journal import accept_delivery
-from helpdesk.models import Integration
 
 from . import payloads, signatures
 
@@ -110,19 +107,6 @@ PLATFORMS = {
 }
 
 
-@lru_cache(maxsize=512)
-def _decrypted(current: str, previous: str | None) -> tuple[bytes, ...]:
-    """The clear secrets of one stored pair; cached because deriving the at-rest key costs ~40 ms.
-
-    Keyed by the ciphertexts, so a rotation (new ciphertext) is seen at once.
-    """
-    return tuple(decrypt(token).encode() for token in (current, previous) if token)
-
-
-def _secrets(integration: Integration) -> list[bytes]:
-    return list(_decrypted(integration.secret_encrypted, integration.previous_secret_encrypted))
-
-
 def _is_woocommerce_ping() -> bool:
     """WooCommerce's creation ping: an unsigned form body `webhook_id=<n>`, answered 200 and not stored."""
     length = request.content_length
@@ -162,7 +146,7 @@ def receive(kind: str, merchant_slug: str) -> ResponseLike:
             raise Refused(404, "not_found", "No such merchant or integration.")
         merchant, integration = found
         body = _raw_body()
-        if not platform.verify(body, _secrets(integration)):
+        if not platform.verify(body, secrets_of(integration)):
             raise Refused(401, "invalid_signature", "The signature is missing, wrong or out of date.")
         delivery = platform.identify(body)
         platform.check(delivery, body)

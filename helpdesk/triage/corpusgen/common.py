@@ -6,6 +6,8 @@ import random
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 Row = dict[str, str]
 
@@ -106,3 +108,63 @@ def dedupe(rows: list[Row]) -> list[Row]:
             seen.add(key)
             out.append(r)
     return out
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """What a language gives the shared message shapes: its vocabulary, openings and web-form labels."""
+
+    vocab: Any  # the language's *_vocab module
+    context: Sequence[str]
+    joiners: Sequence[str]  # how a second complaint is tacked on
+    form: str  # a contact form's fields, with {name}, {order} and {reason}
+    reasons: Sequence[str]
+    sms_greeting: str | None = None  # an optional word before SMS-style text
+
+    def core(self, rng: random.Random, label: str, s: dict[str, str]) -> str:
+        cores = {"late_delivery": self.vocab.LATE, "return": self.vocab.RETURN,
+                 "non_conformity": self.vocab.NONCONF, "other": self.vocab.OTHER_SHOP}
+        text = pick(rng, cores[label]).format(**s)
+        if rng.random() < 0.15:
+            text += pick(rng, self.joiners) + pick(rng, cores[label]).format(**s)
+        return capitalise(text)
+
+    def letter(self, rng: random.Random, label: str, s: dict[str, str]) -> str:
+        """A polite message: greeting, context, complaint, details, request, closing, signature."""
+        v = self.vocab
+        parts = [maybe(rng, 0.8, pick(rng, v.GREETINGS))]
+        parts.append(maybe(rng, 0.4, pick(rng, self.context).format(**s)))
+        parts.append(punct(self.core(rng, label, s)))
+        parts.append(maybe(rng, 0.4, pick(rng, v.DETAIL[label]).format(**s)))
+        parts.append(maybe(rng, 0.5, pick(rng, v.REQUEST[label]).format(**s)))
+        parts.append(maybe(rng, 0.6, pick(rng, v.CLOSINGS) + "\n" + s["name"]))
+        parts.append(maybe(rng, 0.15, pick(rng, v.SIGN_EXTRA)))
+        sep = pick(rng, ["\n", " ", "\n\n"])
+        return sep.join(p for p in parts if p)
+
+    def build(self, rng: random.Random, label: str, s: dict[str, str]) -> tuple[str, str]:
+        """One (subject, body) of the given category, in a randomly chosen shape."""
+        v = self.vocab
+        shape = rng.random()
+        subject = pick(rng, v.SUBJECTS[label]).format(**s) if rng.random() < 0.45 else ""
+        if shape < 0.22:
+            return subject, punct(self.core(rng, label, s)) if rng.random() < 0.6 else self.core(rng, label, s)
+        if shape < 0.55:
+            return subject, self.letter(rng, label, s)
+        if shape < 0.65:
+            fields = self.form.format(name=s["name"], order=s["order"], reason=pick(rng, self.reasons))
+            text = fields + punct(self.core(rng, label, s))
+            return "", text + maybe(rng, 0.5, " " + pick(rng, v.REQUEST[label]).format(**s))
+        if shape < 0.75:
+            return subject, pick(rng, v.FORWARD_HEADERS).format(**s) + self.letter(rng, label, s)
+        if shape < 0.9:
+            text = self.core(rng, label, s) + maybe(rng, 0.5, " " + pick(rng, v.REQUEST[label]).format(**s))
+            if self.sms_greeting is not None:
+                text = maybe(rng, 0.4, self.sms_greeting) + text
+            return "", casual(rng, text, v.SMS_TABLE)
+        subject = subject or f"Re: {pick(rng, v.SUBJECTS[label]).format(**s)}"
+        return subject, self.letter(rng, label, s) + "\n\n" + pick(rng, v.QUOTES).format(**s)
+
+
+def punct(text: str) -> str:
+    return text if text.endswith(("?", "!", ".")) else text + "."

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
+from sqlalchemy import Select, exists, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from ..auth.scoping import scoped
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Customer, Message, Ticket, TicketTag, User, utcnow
+from ..sla import clocks
 from ..tickets.customers import order_key
 
 
@@ -55,18 +57,11 @@ def filtered(filters: dict[str, Any]) -> Select[tuple[Ticket]]:
     if filters.get("tag"):
         stmt = stmt.where(exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.name == filters["tag"]))
     if "breached" in filters and filters["breached"] is not None:
-        stmt = stmt.where(_breached() if filters["breached"] else ~_breached())
+        stmt = stmt.where(clocks.breached_clause(utcnow()) if filters["breached"]
+                           else ~clocks.breached_clause(utcnow()))
     if filters.get("q"):
         stmt = stmt.where(_matches(filters["q"]))
     return stmt
-
-
-def _breached():  # type: ignore[no-untyped-def]
-    now = utcnow()
-    return or_(Ticket.first_response_breached, Ticket.resolution_breached,
-               and_(Ticket.first_response_at.is_(None), Ticket.sla_paused_since.is_(None),
-                    Ticket.first_response_due_at < now),
-               and_(Ticket.resolved_at.is_(None), Ticket.sla_paused_since.is_(None), Ticket.resolution_due_at < now))
 
 
 def _matches(q: str):  # type: ignore[no-untyped-def]
@@ -86,7 +81,6 @@ def list_tickets(filters: dict[str, Any], *, limit: int = 50, cursor: str | None
     if cursor:
         position = decode_cursor(cursor)
         if position is None:
-            from ..errors import ValidationFailed
             raise ValidationFailed("bad cursor", fields={"cursor": ["Not a cursor this API gave out."]})
         stmt = stmt.where(tuple_(Ticket.created_at, Ticket.id) < position)
     stmt = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit + 1).options(

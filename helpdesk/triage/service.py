@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from ..extensions import db
-from ..models import Category, CategorySource, Merchant, Order, Ticket, TriageCorrection, User, utcnow
+from ..models import (Category, CategorySource, Direction, Merchant, Message, Order, Ticket, TriageCorrection, User,
+                      utcnow)
 from ..tickets.timeline import record_event
 from . import registry
 from .language import detect_language as _detect
@@ -57,10 +60,6 @@ def _promised_date_passed(order: Order | None, now: datetime) -> bool:
 
 def correct(ticket: Ticket, category: Category, user: User, *, now: datetime | None = None) -> None:
     """An agent's correction: applied to the ticket and kept as a training example."""
-    from sqlalchemy import select
-
-    from ..models import Direction, Message
-
     now = now or utcnow()
     first = db.session.scalars(select(Message).where(Message.ticket_id == ticket.id,
                                                      Message.direction == Direction.INBOUND)

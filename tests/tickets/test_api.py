@@ -114,3 +114,21 @@ def test_any_api_path_without_token_is_401_json(client):
     for path in ("/api/v1/tickets", "/api/v1/nothing-here", "/api/v1/mediation/cases"):
         r = client.get(path)
         assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_breached_filter_follows_the_due_times(app, client):
+    from datetime import timedelta
+
+    from helpdesk.extensions import db
+    from helpdesk.models import Ticket, utcnow
+
+    _, auth = _api(app)
+    late = client.post("/api/v1/tickets", headers=auth, json={"email": "l@example.com", "message": "rien"}).get_json()
+    fine = client.post("/api/v1/tickets", headers=auth, json={"email": "f@example.com", "message": "rien"}).get_json()
+    ticket = db.session.scalar(db.select(Ticket).where(Ticket.ref == late["ref"]))
+    ticket.first_response_due_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    breached = client.get("/api/v1/tickets", headers=auth, query_string={"breached": "true"}).get_json()["items"]
+    calm = client.get("/api/v1/tickets", headers=auth, query_string={"breached": "false"}).get_json()["items"]
+    assert [t["ref"] for t in breached] == [late["ref"]] and breached[0]["sla"]["first_response_breached"]
+    assert [t["ref"] for t in calm] == [fine["ref"]]

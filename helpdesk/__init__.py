@@ -94,7 +94,7 @@ def _locale() -> str:
 
 
 def _register_parts(app: Flask) -> None:
-    from . import cli, errors, security
+    from . import cli, errors, labels, security
     from .api import register as register_api
     from .auth import views as auth_views
     from .tickets import views as ticket_views
@@ -102,6 +102,7 @@ def _register_parts(app: Flask) -> None:
 
     errors.register_error_handlers(app)
     security.init_app(app)
+    labels.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(ticket_views.bp)

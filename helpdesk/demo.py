@@ -12,9 +12,9 @@ from .extensions import db
 from .intake.complaint import Complaint
 from .intake.integrations import save_integration
 from .merchants import create_mediation_service, create_merchant
-from .models import Channel, Fulfilment, MediationService, Merchant, Order, Role, utcnow
+from .models import Channel, Fulfilment, MediationService, Merchant, Order, Role, Status, utcnow
 from .tickets.customers import find_or_create_customer, order_key
-from .tickets.services import open_or_thread
+from .tickets.services import add_staff_message, change_status, open_or_thread
 
 SLUG = "souk-atlas"
 PASSWORD = "demo-password-2026"
@@ -67,6 +67,40 @@ COMPLAINTS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
      "Commande passée il y a 3 semaines, aucune nouvelle. Le site indiquait une livraison en 48h."),
     ("adil.s@example.ma", "Adil S.", "#1125", "widget", "Couleur différente",
      "Le coussin reçu est beige alors que la photo du site montre un rouge brique. Pas conforme à la description."),
+    ("ines.c@example.fr", "Inès Chevalier", "#1128", "email", "Colis marqué livré",
+     "Bonjour, le suivi Chronopost indique « livré » hier à 14h mais je n'ai rien reçu, ni en boîte aux lettres "
+     "ni chez le gardien. Pouvez-vous ouvrir une enquête auprès du transporteur ?"),
+    ("brahim.e@example.ma", "Brahim Essaadi", "#1131", "widget", "",
+     "slm, tlbt jellaba o jatni b9yass ghalat, tlbt L o jatni XXL. bghit tbdlouha liya."),
+    ("olivia.p@example.com", "Olivia Price", "#1133", "api", "Change of mind",
+     "Hello, I ordered two lanterns but I only need one now. The second one is unopened. How do I send it back?"),
+    ("zineb.m@example.ma", "Zineb Mansouri", "#1135", "widget", "تأخر الشحن",
+     "مرحبا، دفعت ثمن الطلبية مسبقا منذ عشرة أيام وما زالت حالتها « قيد التحضير ». متى سيتم الشحن؟"),
+    ("thomas.l@example.fr", "Thomas Leroy", "#1138", "email", "Pièce manquante",
+     "Le meuble TV est arrivé mais il manque le sachet de visserie et une des deux portes. Merci de m'envoyer "
+     "les pièces manquantes."),
+    ("khadija.b@example.ma", "Khadija B.", "#1140", "widget", "",
+     "tlbt 3 dyal les bols w wslni ghir 2, o wa7d fihom mchgoug."),
+    ("daniel.r@example.com", "Daniel Reyes", None, "email", "Invoice address",
+     "Hi, could you change the billing address on my last invoice to my company address in Rabat? Thanks."),
+    ("samira.t@example.ma", "Samira Tahiri", "#1144", "widget", "إرجاع المبلغ",
+     "أرجعت المعطف عبر أمانة الأسبوع الماضي ووصلكم حسب التتبع، متى سيتم استرداد المبلغ؟"),
+    ("lucas.g@example.fr", "Lucas Girard", "#1147", "email", "Lampe défectueuse",
+     "La lampe s'allume puis s'éteint au bout de deux minutes. J'ai essayé une autre ampoule, même problème."),
+    ("anas.h@example.ma", "Anas H.", "#1150", "widget", "",
+     "fin wslat commande? tracking m7bouss f Tanger men nhar l jem3a."),
+    ("grace.o@example.com", "Grace Okafor", "#1152", "api", "Damaged on arrival",
+     "The rug arrived with a large oil stain and a torn corner. The box itself was intact. Photos attached."),
+    ("mouna.k@example.ma", "Mouna K.", "#1155", "email", "Annulation",
+     "Bonjour, je souhaite annuler ma commande 1155 passée ce matin, je me suis trompée de couleur."),
+    ("yassine.a@example.ma", "Yassine Amrani", "#1158", "widget", "طلبية ناقصة",
+     "وصلتني الطلبية لكن ينقصها غطاء الطاجين. أرجو إرسال الجزء الناقص."),
+    ("chloe.v@example.fr", "Chloé Vincent", "#1160", "email", "Merci",
+     "Bonjour, juste pour vous remercier : le remplacement est bien arrivé et il est parfait."),
+    ("reda.z@example.ma", "Reda Zeroual", "#1162", "widget", "",
+     "salam, sbat jani mzyan walakin ma 3jbnich lon dyalo. momkin nrj3o w trj3o liya flousi?"),
+    ("hannah.b@example.co.uk", "Hannah Brooks", "#1165", "api", "Still waiting",
+     "Ordered on the 3rd with express shipping, it's now the 19th. Tracking hasn't moved in 9 days."),
 )
 
 
@@ -115,9 +149,27 @@ def _orders(merchant: Merchant) -> None:
                                   shipped_at=placed + timedelta(days=1), delivered_at=order.delivered_at))
 
 
+# Staff answers on some tickets, so the demo shows conversations and every status: (index, reply, status).
+REPLIES: tuple[tuple[int, str, str], ...] = (
+    (1, "Bonjour Karim, nous sommes désolés. Un remplacement part aujourd'hui par Amana.", "resolved"),
+    (2, "Bonjour Hind, voici votre étiquette de retour. Le remboursement suit la réception.", "waiting_customer"),
+    (3, "Hello Omar, sorry for the mix-up: the right tagine ships tomorrow.", "open"),
+    (9, "Bonjour, la facture avec votre ICE vous a été envoyée par e-mail.", "closed"),
+    (14, "Bonjour Nora, oui : nous livrons à Dakhla, paiement à la livraison possible.", "resolved"),
+)
+
+
 def _tickets(merchant: Merchant) -> None:
     now = utcnow()
+    agent = find_user(USERS[1][1])
+    tickets = []
     for i, (email, name, number, channel, subject, message) in enumerate(COMPLAINTS):
         at = now - timedelta(hours=3 * (len(COMPLAINTS) - i))
-        open_or_thread(merchant, Complaint(email=email, name=name, order_number=number, subject=subject,
-                                           message=message), Channel(channel), now=at)
+        tickets.append(open_or_thread(merchant, Complaint(email=email, name=name, order_number=number,
+                                                          subject=subject, message=message),
+                                      Channel(channel), now=at).ticket)
+    for index, reply, status in REPLIES:
+        ticket = tickets[index]
+        at = ticket.created_at + timedelta(hours=1)
+        add_staff_message(ticket, agent, reply, internal=False, now=at)
+        change_status(ticket, Status(status), f"agent:{agent.id}", now=at)

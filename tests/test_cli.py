@@ -46,6 +46,7 @@ def test_demo_seeds_tickets_in_three_languages_and_is_idempotent(app):
     assert {u["role"] for u in logins["users"]} == {"supervisor", "agent", "mediator"}
     from helpdesk.models import Ticket
     tickets = db.session.scalars(db.select(Ticket)).all()
-    assert len(tickets) >= 20 and {t.language for t in tickets} >= {"fr", "en", "ar"}
+    assert len(tickets) >= 36 and {t.language for t in tickets} >= {"fr", "en", "ar"}
+    assert {t.status.value for t in tickets} >= {"new", "open", "waiting_customer", "resolved", "closed"}
     _run(app, "demo")
     assert len(db.session.scalars(db.select(Ticket)).all()) == len(tickets)

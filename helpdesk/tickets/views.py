@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
@@ -12,6 +13,7 @@ from ..auth.scoping import get_ticket, scoped
 from ..errors import DomainError
 from ..extensions import db
 from ..files import path_for
+from ..labels import LABELS
 from ..models import Attachment, Category, Status, utcnow
 from ..sla import clocks
 from . import listing, services
@@ -21,13 +23,13 @@ bp = Blueprint("tickets", __name__)
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField(_("Message"), validators=[DataRequired(), Length(max=100_000)])
-    internal = BooleanField(_("Internal note (not sent to the shopper)"))
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=100_000)])
+    internal = BooleanField(_l("Internal note (not sent to the shopper)"))
 
 
 class TicketForm(FlaskForm):
-    status = SelectField(_("Status"), choices=[(s.value, s.value) for s in Status if s is not Status.ESCALATED])
-    category = SelectField(_("Category"), choices=[(c.value, c.value) for c in Category])
+    status = SelectField(_l("Status"), choices=[(s.value, LABELS[s.value]) for s in Status if s is not Status.ESCALATED])
+    category = SelectField(_l("Category"), choices=[(c.value, LABELS[c.value]) for c in Category])
 
 
 @bp.before_request

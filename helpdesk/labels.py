@@ -1,0 +1,29 @@
+"""What staff read for the fixed values of the API (categories, statuses, priorities, channels)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+LABELS: dict[str, Any] = {
+    "late_delivery": _l("Late delivery"), "return": _l("Return"), "non_conformity": _l("Non-conformity"),
+    "other": _l("Other"),
+    "new": _l("New"), "open": _l("Open"), "waiting_customer": _l("Waiting on shopper"), "resolved": _l("Resolved"),
+    "closed": _l("Closed"), "escalated": _l("Escalated"),
+    "low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent"),
+    "email": _l("Email"), "widget": _l("Widget"), "shopify": "Shopify", "woocommerce": "WooCommerce",
+    "webhook": _l("Webhook"), "api": "API",
+    "model": _l("model"), "rule": _l("rule"), "agent": _l("agent"),
+    "supervisor": _l("supervisor"), "mediator": _l("mediator"), "admin": _l("admin"),
+}
+
+
+def label(value: Any) -> Any:
+    """The translated name of an enum value (or of its `.value`); unknown values are shown as they are."""
+    key = getattr(value, "value", value)
+    return LABELS.get(key, key)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["label"] = label

@@ -87,6 +87,9 @@ STATIC_DEFAULTS: dict[str, Any] = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # A Redis outage must not lock people out: limits fall back to per-process memory until it is back.
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "TESTING": False,
 }
 

@@ -68,7 +68,8 @@ class RQBackend:
     """Enqueue on RQ. If Redis is down the call is logged and dropped: the journal re-enqueues it."""
 
     def __init__(self, redis_url: str) -> None:
-        self.connection = Redis.from_url(redis_url)
+        # Short timeouts: a Redis that is down or unreachable must not hold a web request (the journal has the row).
+        self.connection = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
 
     def queue(self, name: str) -> Queue:
         return Queue(name, connection=self.connection)

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Channel, InboundDelivery, Merchant, Ticket
 from ..tickets.services import open_or_thread
 from .complaint import Complaint, IncomingFile
-from .journal import accept_delivery, handles
+from .journal import Rejected, accept_delivery, handles
 
 CHANNEL_OF = {"api": Channel.API, "webhook": Channel.WEBHOOK, "widget": Channel.WIDGET}
 
@@ -37,9 +37,15 @@ def complaint_from(data: dict[str, Any], *, max_attachment: int | None = None) -
 
 def _complaint_handler(channel: Channel):  # type: ignore[no-untyped-def]
     def handle(delivery: InboundDelivery) -> Ticket:
+        from marshmallow import ValidationError
+
         from ..api.schemas import ComplaintIn
 
-        data = ComplaintIn().load(json.loads(delivery.payload))
+        # A payload that cannot become a complaint never will: fail it for good, with the reason, at once.
+        try:
+            data = ComplaintIn().load(json.loads(delivery.payload))
+        except (ValueError, ValidationError) as exc:
+            raise Rejected(f"not a complaint: {exc}") from exc
         merchant = db.session.get(Merchant, delivery.merchant_id)
         assert merchant is not None
         return open_or_thread(merchant, complaint_from(data), channel).ticket

@@ -11,6 +11,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from marshmallow import Schema, fields
 
 from .models import Base
 
@@ -23,8 +24,25 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+class ErrorDetail(Schema):
+    code = fields.Str(required=True, metadata={"description": "Stable machine-readable code"})
+    message = fields.Str(required=True)
+    fields = fields.Dict(metadata={"description": "Per-field messages, on validation errors"})
+
+
+class ErrorEnvelope(Schema):
+    """Every API error body (SPEC 4.4), as `errors.py` writes it."""
+
+    error = fields.Nested(ErrorDetail, required=True)
+
+
 class HelpdeskApi(Api):
-    """flask-smorest without its catch-all JSON error handler: `errors.py` answers for the whole app."""
+    """flask-smorest without its catch-all JSON error handler: `errors.py` answers for the whole app.
+
+    Its OpenAPI document describes errors with our envelope, not flask-smorest's default one.
+    """
+
+    ERROR_SCHEMA = ErrorEnvelope
 
     def _register_error_handlers(self) -> None:
         return None

@@ -97,6 +97,7 @@ def _register_parts(app: Flask) -> None:
     from . import cli, errors, labels, security
     from .api import register as register_api
     from .auth import views as auth_views
+    from .intake import views as delivery_views
     from .tickets import views as ticket_views
     from .views import health
 
@@ -106,6 +107,7 @@ def _register_parts(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(ticket_views.bp)
+    app.register_blueprint(delivery_views.bp)
     register_api(app)
     cli.register(app)
     _register_outside_parts(app)

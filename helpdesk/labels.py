@@ -15,6 +15,7 @@ LABELS: dict[str, Any] = {
     "email": _l("Email"), "widget": _l("Widget"), "shopify": "Shopify", "woocommerce": "WooCommerce",
     "webhook": _l("Webhook"), "api": "API",
     "model": _l("model"), "rule": _l("rule"), "agent": _l("agent"),
+    "pending": _l("Pending"), "failed": _l("Failed"), "done": _l("Done"), "ignored": _l("Ignored"),
     "supervisor": _l("supervisor"), "mediator": _l("mediator"), "admin": _l("admin"),
 }
 

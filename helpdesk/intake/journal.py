@@ -95,7 +95,7 @@ def process_delivery(delivery_id: int, *, now: datetime | None = None) -> Inboun
         delivery.last_error = None
     except Rejected as exc:
         _fail(delivery, str(exc), now, final=True)
-    except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
+    except Exception as exc:
         log.exception("delivery %s (%s) failed", delivery.id, delivery.channel)
         _fail(delivery, f"{type(exc).__name__}: {exc}", now, final=False)
     db.session.commit()
@@ -136,13 +136,32 @@ def requeue_pending(*, now: datetime | None = None, limit: int = 500) -> int:
     return len(ids)
 
 
-def replay(delivery_id: int) -> InboundDelivery:
-    """Put a failed delivery back in the queue (a supervisor or `helpdesk replay-delivery`)."""
-    db.session.execute(update(InboundDelivery).where(InboundDelivery.id == delivery_id).values(
-        status=DeliveryStatus.PENDING, next_attempt_at=utcnow(), attempts=0))
+def replay(delivery_id: int, *, merchant_id: int | None = None) -> InboundDelivery:
+    """Put a failed delivery back in the queue (a supervisor or `helpdesk replay-delivery`).
+
+    Only a failed one: replaying a processed delivery would apply it twice.
+    `merchant_id` limits it to one merchant's journal (the supervisor page).
+    """
+    from ..errors import Conflict, NotFound
+
     delivery = db.session.get(InboundDelivery, delivery_id)
-    if delivery is None:
-        from ..errors import NotFound
+    if delivery is None or (merchant_id is not None and delivery.merchant_id != merchant_id):
         raise NotFound(f"no delivery {delivery_id}")
+    changed = db.session.execute(update(InboundDelivery).where(
+        InboundDelivery.id == delivery_id, InboundDelivery.status == DeliveryStatus.FAILED).values(
+        status=DeliveryStatus.PENDING, next_attempt_at=utcnow(), attempts=0)).rowcount
+    if not changed:
+        raise Conflict(f"delivery {delivery_id} is {delivery.status.value}, not failed: nothing to replay")
+    db.session.refresh(delivery)
     jobs.enqueue(db.session, "process_delivery", delivery_id)
     return delivery
+
+
+def failed_deliveries(merchant_id: int, *, limit: int = 100) -> list[InboundDelivery]:
+    """What a supervisor must look at: deliveries that failed for good, and pending ones stuck over an hour."""
+    stuck = utcnow() - timedelta(hours=1)
+    return list(db.session.scalars(select(InboundDelivery).where(
+        InboundDelivery.merchant_id == merchant_id,
+        (InboundDelivery.status == DeliveryStatus.FAILED)
+        | ((InboundDelivery.status == DeliveryStatus.PENDING) & (InboundDelivery.received_at <= stuck)),
+    ).order_by(InboundDelivery.id.desc()).limit(limit)))

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Worker
+from rq import SimpleWorker
 
 from .runtime import QUEUES, bind_app
 from .schedules import run_redis_loop
@@ -28,6 +28,13 @@ def wait_for_redis(connection: Redis, *, pause: float = 2.0) -> None:
             time.sleep(pause)
 
 
+def _warm_up() -> None:
+    """Load what the first job would otherwise wait for (the triage model)."""
+    from helpdesk.triage.registry import model_for
+
+    model_for(None)
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty (tests, one-off runs).")
 @click.option("--no-schedules", is_flag=True, help="Do not take part in running the schedules.")
@@ -40,6 +47,7 @@ def worker_command(burst: bool, no_schedules: bool) -> None:
         raise click.ClickException("REDIS_URL is not set: without Redis, `helpdesk serve` runs jobs in process")
     connection = Redis.from_url(url)
     bind_app(app)
+    _warm_up()
     stop = threading.Event()
     if not no_schedules and not burst:
         threading.Thread(target=run_redis_loop, args=(app, connection, stop), daemon=True,
@@ -48,7 +56,9 @@ def worker_command(burst: bool, no_schedules: bool) -> None:
         while True:
             wait_for_redis(connection)
             try:
-                Worker(list(QUEUES), connection=connection).work(burst=burst, with_scheduler=True,
+                # Jobs run in this process, not in a fork per job: the triage model, the app and the
+                # database pool are built once, which is what makes a job cost milliseconds, not a second.
+                SimpleWorker(list(QUEUES), connection=connection).work(burst=burst, with_scheduler=True,
                                                                  logging_level="INFO")
                 return
             except RedisError as exc:

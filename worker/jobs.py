@@ -17,6 +17,17 @@ def process_delivery(delivery_id: int) -> None:
     process(delivery_id)
 
 
+@job("process_deliveries", queue="high", retries=0)
+def process_deliveries(delivery_ids: list[int]) -> None:
+    """A batch journaled by one group commit; each delivery in its own transaction, one failure stops none."""
+    for delivery_id in delivery_ids:
+        try:
+            process(delivery_id)
+        except Exception:
+            log.exception("delivery %s could not be processed now", delivery_id)
+            db.session.rollback()
+
+
 @job("requeue_pending", queue="low", retries=0)
 def requeue_pending_deliveries() -> int:
     """Schedule: pending deliveries older than 60 s get a job again (SPEC 2)."""

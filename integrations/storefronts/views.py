@@ -4,7 +4,8 @@ SPEC 4.1 fixes the order of the checks: the WooCommerce ping (200); merchant
 and integration (404); size (413); signature and timestamp (401); a body that
 is not a JSON object with the required fields (400). Nothing is stored before
 all of them pass. The raw body is read once, before anything parses it, and
-the path from the signature to the 202 does one journal insert and one commit.
+the path from the signature to the 202 shares one journal insert and one commit with the
+deliveries arriving at the same time (group_commit), and reads the secrets from a short-lived copy.
 
 Content type: the signed raw body is what counts, so a JSON body is accepted
 whatever `Content-Type` says; a form-encoded body is not JSON and answers 400.
@@ -21,8 +22,8 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from helpdesk.errors import error_response
 from helpdesk.extensions import csrf, db, limiter
-from helpdesk.intake.integrations import integration_for, secrets_of
-from helpdesk.intake.journal import accept_delivery
+from helpdesk.intake.group_commit import journal_writer
+from helpdesk.intake.integrations import webhook_keys
 
 from . import payloads, signatures
 
@@ -141,13 +142,16 @@ def receive(kind: str, merchant_slug: str) -> ResponseLike:
     if kind == "woocommerce" and _is_woocommerce_ping():
         return jsonify(status="ok"), 200
     try:
-        found = integration_for(merchant_slug, platform.kind)
-        if found is None:
+        keys = webhook_keys(merchant_slug, platform.kind)
+        if keys is None:
             raise Refused(404, "not_found", "No such merchant or integration.")
-        merchant, integration = found
         body = _raw_body()
-        if not platform.verify(body, secrets_of(integration)):
-            raise Refused(401, "invalid_signature", "The signature is missing, wrong or out of date.")
+        if not platform.verify(body, list(keys.secrets)):
+            keys = webhook_keys(merchant_slug, platform.kind, fresh=True)  # rotated or disabled since?
+            if keys is None:
+                raise Refused(404, "not_found", "No such merchant or integration.")
+            if not platform.verify(body, list(keys.secrets)):
+                raise Refused(401, "invalid_signature", "The signature is missing, wrong or out of date.")
         delivery = platform.identify(body)
         platform.check(delivery, body)
     except Refused as exc:
@@ -156,9 +160,8 @@ def receive(kind: str, merchant_slug: str) -> ResponseLike:
     except payloads.BadBody as exc:
         db.session.rollback()
         return error_response(400, "bad_request", str(exc))  # type: ignore[return-value]
-    accepted = accept_delivery(merchant.id, platform.channel, f"{merchant.id}:{delivery.key}", body,
-                               topic=delivery.topic[:64], meta=_meta(kind))
-    db.session.commit()
+    accepted = journal_writer().accept(keys.merchant_id, platform.channel, f"{keys.merchant_id}:{delivery.key}",
+                                       body, topic=delivery.topic[:64], meta=_meta(kind))
     return jsonify(delivery=delivery.shown, status="duplicate" if accepted.duplicate else "accepted"), 202
 
 

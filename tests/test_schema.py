@@ -7,6 +7,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import Migrate
 
 from helpdesk.extensions import db
+from helpdesk.models.search import include_object
 
 
 def test_single_head(app):
@@ -16,7 +17,7 @@ def test_single_head(app):
 
 def test_upgraded_database_matches_the_models(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 

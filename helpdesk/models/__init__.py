@@ -4,15 +4,28 @@ from .commerce import Customer, Fulfilment, Order, Refund
 from .intake import DeliveryStatus, InboundDelivery, Integration, IntegrationKind
 from .job import JobFailure
 from .portal import PortalLink
+from .search import SearchEntry
 from .tenancy import MediationService, Merchant
-from .ticket import (Attachment, Category, CategorySource, Channel, Direction, Message, Priority, Status,
-                     Ticket, TicketEvent, TicketTag)
+from .ticket import (
+                     Attachment,
+                     Category,
+                     CategorySource,
+                     Channel,
+                     Direction,
+                     Message,
+                     Priority,
+                     Status,
+                     Ticket,
+                     TicketEvent,
+                     TicketTag,
+)
 from .triage import TriageCorrection, TriageModel
 from .user import ApiToken, Role, User
 
 __all__ = [
     "ApiToken", "Attachment", "Base", "Category", "CategorySource", "Channel", "Customer", "DeliveryStatus",
     "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure",
-    "MediationService", "Merchant", "Message", "Order", "PortalLink", "Priority", "Refund", "Role", "Status", "Ticket",
+    "MediationService", "Merchant", "Message", "Order", "PortalLink", "Priority", "Refund", "Role", "SearchEntry",
+    "Status", "Ticket",
     "TicketEvent", "TicketTag", "TriageCorrection", "TriageModel", "User", "utcnow",
 ]

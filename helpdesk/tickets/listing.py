@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy import Select, exists, func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from ..auth.scoping import scoped
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..models import Customer, Message, Ticket, TicketTag, User, utcnow
+from ..models import Ticket, TicketTag, User, utcnow
+from ..search import matching_tickets
 from ..sla import clocks
-from ..tickets.customers import order_key
 
 
 @dataclass(frozen=True)
@@ -60,20 +60,8 @@ def filtered(filters: dict[str, Any]) -> Select[tuple[Ticket]]:
         stmt = stmt.where(clocks.breached_clause(utcnow()) if filters["breached"]
                            else ~clocks.breached_clause(utcnow()))
     if filters.get("q"):
-        stmt = stmt.where(_matches(filters["q"]))
+        stmt = stmt.where(matching_tickets(filters["q"]))
     return stmt
-
-
-def _matches(q: str):  # type: ignore[no-untyped-def]
-    """Plain matching on subject, messages, order number and email (full-text search comes with issue 10)."""
-    term = f"%{q.strip().lower()}%"
-    key = order_key(q)
-    conditions = [func.lower(Ticket.subject).like(term), func.lower(Ticket.ref) == q.strip().lower(),
-                  Ticket.customer_id.in_(select(Customer.id).where(func.lower(Customer.email).like(term))),
-                  exists().where(Message.ticket_id == Ticket.id, func.lower(Message.body).like(term))]
-    if key:
-        conditions.append(func.lower(Ticket.order_number).like(f"%{key}%"))
-    return or_(*conditions)
 
 
 def list_tickets(filters: dict[str, Any], *, limit: int = 50, cursor: str | None = None) -> Page:

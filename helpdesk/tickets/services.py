@@ -8,14 +8,27 @@ from typing import Any
 import nh3
 from sqlalchemy import select
 
-from .. import jobs
+from .. import jobs, search
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..files import clean_filename, sniff_type, store_bytes
 from ..intake.complaint import Complaint, IncomingFile
 from ..intake.quoting import new_text
-from ..models import (Attachment, Category, CategorySource, Channel, Direction, Merchant, Message, Priority,
-                      Status, Ticket, TicketTag, User, utcnow)
+from ..models import (
+    Attachment,
+    Category,
+    CategorySource,
+    Channel,
+    Direction,
+    Merchant,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketTag,
+    User,
+    utcnow,
+)
 from ..sla import clocks
 from ..triage import service as triage
 from .customers import find_or_create_customer, find_order, order_key
@@ -69,6 +82,7 @@ def open_or_thread(merchant: Merchant, complaint: Complaint, channel: Channel, *
                     updated_at=now)
     db.session.add(ticket)
     db.session.flush()
+    search.index_ticket(ticket, customer)
     clocks.start(ticket, merchant, now)
     record_event(ticket, "ticket.created", "shopper", {"channel": channel.value, "ref": ticket.ref}, at=now)
     record_event(ticket, "ticket.categorised", f"triage:{verdict.source.value}",
@@ -96,6 +110,7 @@ def add_inbound(ticket: Ticket, complaint: Complaint, *, now: datetime | None = 
                       headers=_email_headers(complaint), created_at=now)
     db.session.add(message)
     db.session.flush()
+    search.index_message(message)
     store_attachments(message, complaint.attachments)
     record_event(ticket, "message.received", "shopper", {"message_id": message.id}, at=now)
     if ticket.status in (Status.RESOLVED, Status.WAITING_CUSTOMER, Status.CLOSED):
@@ -138,6 +153,7 @@ def add_staff_message(ticket: Ticket, author: User, body: str, *, internal: bool
                       author_user_id=author.id, body=body, created_at=now)
     db.session.add(message)
     db.session.flush()
+    search.index_message(message)
     actor = f"{author.role.value}:{author.id}"
     record_event(ticket, "note.added" if internal else "reply.sent", actor, {"message_id": message.id}, at=now)
     if not internal:

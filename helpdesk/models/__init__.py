@@ -21,11 +21,12 @@ from .ticket import (
 )
 from .triage import TriageCorrection, TriageModel
 from .user import ApiToken, Role, User
+from .views import SavedView
 
 __all__ = [
     "ApiToken", "Attachment", "Base", "Category", "CategorySource", "Channel", "Customer", "DeliveryStatus",
     "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure",
-    "MediationService", "Merchant", "Message", "Order", "PortalLink", "Priority", "Refund", "Role", "SearchEntry",
+    "MediationService", "Merchant", "Message", "Order", "PortalLink", "Priority", "Refund", "Role", "SavedView", "SearchEntry",
     "Status", "Ticket",
     "TicketEvent", "TicketTag", "TriageCorrection", "TriageModel", "User", "utcnow",
 ]

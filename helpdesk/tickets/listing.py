@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select, tuple_
+from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from ..auth.scoping import scoped
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..models import Ticket, TicketTag, User, utcnow
+from ..models import Customer, Ticket, TicketTag, User, utcnow
 from ..search import matching_tickets
 from ..sla import clocks
+from .customers import order_key
+from .services import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,21 @@ def filtered(filters: dict[str, Any]) -> Select[tuple[Ticket]]:
     if "breached" in filters and filters["breached"] is not None:
         stmt = stmt.where(clocks.breached_clause(utcnow()) if filters["breached"]
                            else ~clocks.breached_clause(utcnow()))
+    if filters.get("open"):
+        stmt = stmt.where(Ticket.status.in_(OPEN_STATUSES))
+    if filters.get("due_before"):
+        # A promise still to keep falls between now and then (one already broken is "breached", not "due").
+        due, since = filters["due_before"], filters.get("due_after") or utcnow()
+        stmt = stmt.where(Ticket.sla_paused_since.is_(None), or_(
+            and_(Ticket.first_response_at.is_(None), Ticket.first_response_due_at.between(since, due)),
+            and_(Ticket.resolved_at.is_(None), Ticket.resolution_due_at.between(since, due))))
+    if filters.get("order"):
+        key = order_key(filters["order"])
+        stmt = stmt.where(func.lower(Ticket.order_number).contains(key or filters["order"].lower(),
+                                                                   autoescape=True))
+    if filters.get("email"):
+        stmt = stmt.where(Ticket.customer_id.in_(select(Customer.id).where(
+            func.lower(Customer.email) == filters["email"].strip().lower())))
     if filters.get("q"):
         stmt = stmt.where(matching_tickets(filters["q"]))
     return stmt

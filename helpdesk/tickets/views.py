@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.scoping import get_ticket, scoped
@@ -14,9 +14,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..files import path_for
 from ..labels import LABELS
-from ..models import Attachment, Category, Status, utcnow
+from ..models import Attachment, Category, Channel, Priority, Role, Status, utcnow
 from ..sla import clocks
-from . import listing, services
+from . import listing, queues, services
 from .present import events_of, messages_of, order_view
 
 bp = Blueprint("tickets", __name__)
@@ -39,13 +39,68 @@ def staff_only():  # type: ignore[no-untyped-def]
         abort(404)
 
 
+LIST_FILTERS = ("q", "status", "category", "priority", "channel", "assignee", "tag", "order", "email")
+
+
 @bp.get("/")
 @bp.get("/tickets")
 def index():  # type: ignore[no-untyped-def]
-    filters = {k: v for k, v in request.args.items() if k in ("status", "category", "q", "assignee") and v}
-    page = listing.list_tickets(filters, limit=50, cursor=request.args.get("cursor"))
-    return render_template("staff/tickets.html", page=page, filters=filters, now=utcnow(), view=clocks.view,
-                           statuses=[s.value for s in Status], categories=[c.value for c in Category])
+    standard = queues.standard_queues(current_user)
+    mine = queues.saved_views(current_user)
+    chosen = request.args.get("queue", "")
+    chosen_view = request.args.get("view", type=int)
+    filters = {k: v for k, v in request.args.items() if k in LIST_FILTERS and v}
+    base: dict[str, object] = {}
+    if chosen:
+        base = next((q.filters for q in standard if q.key == chosen), {})
+    elif chosen_view:
+        base = next((v.filters for v in mine if v.id == chosen_view), {})
+    applied = queues.resolve({**base, **filters})
+    if "breached" in applied:
+        applied["breached"] = bool(applied["breached"])
+    page = listing.list_tickets(applied, limit=50, cursor=request.args.get("cursor"))
+    return render_template(
+        "staff/tickets.html", page=page, filters=filters, now=utcnow(), view=clocks.view,
+        queues=queues.with_counts(standard), saved=mine, chosen=chosen, chosen_view=chosen_view,
+        save_form=SaveViewForm(), statuses=[s.value for s in Status], categories=[c.value for c in Category],
+        priorities=[p.value for p in Priority], channels=[c.value for c in Channel],
+        can_save=current_user.role is Role.SUPERVISOR)
+
+
+class SaveViewForm(FlaskForm):
+    name = StringField(_l("Name of the view"), validators=[DataRequired(), Length(max=80)])
+
+
+@bp.post("/views")
+def save_view():  # type: ignore[no-untyped-def]
+    if current_user.role is not Role.SUPERVISOR:
+        abort(404)
+    form = SaveViewForm()
+    filters = {k: v for k, v in request.form.items() if k in LIST_FILTERS and v}
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Give the view a name."))
+        saved = queues.save_view(current_user, form.name.data or "", filters)
+        db.session.commit()
+        flash(_("View saved."), "success")
+        return redirect(url_for("tickets.index", view=saved.id))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("tickets.index", **filters))
+
+
+@bp.post("/views/<int:view_id>/delete")
+def delete_view(view_id: int):  # type: ignore[no-untyped-def]
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        queues.delete_view(current_user, view_id)
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    flash(_("View deleted."), "success")
+    return redirect(url_for("tickets.index"))
 
 
 @bp.get("/tickets/<ref>")

@@ -3,6 +3,7 @@ from .base import Base, utcnow
 from .commerce import Customer, Fulfilment, Order, Refund
 from .intake import DeliveryStatus, InboundDelivery, Integration, IntegrationKind
 from .job import JobFailure
+from .macro import Macro
 from .portal import PortalLink
 from .search import SearchEntry
 from .tenancy import MediationService, Merchant
@@ -25,7 +26,7 @@ from .views import SavedView
 
 __all__ = [
     "ApiToken", "Attachment", "Base", "Category", "CategorySource", "Channel", "Customer", "DeliveryStatus",
-    "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure",
+    "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure", "Macro",
     "MediationService", "Merchant", "Message", "Order", "PortalLink", "Priority", "Refund", "Role", "SavedView", "SearchEntry",
     "Status", "Ticket",
     "TicketEvent", "TicketTag", "TriageCorrection", "TriageModel", "User", "utcnow",

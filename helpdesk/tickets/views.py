@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..auth.scoping import get_ticket, scoped
@@ -16,7 +17,8 @@ from ..files import path_for
 from ..labels import LABELS
 from ..models import Attachment, Category, Channel, Priority, Role, Status, utcnow
 from ..sla import clocks
-from . import listing, queues, services
+from ..portal.links import portal_url_for
+from . import listing, macros, queues, services
 from .present import events_of, messages_of, order_view
 
 bp = Blueprint("tickets", __name__)
@@ -28,8 +30,9 @@ class ReplyForm(FlaskForm):
 
 
 class TicketForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[(s.value, LABELS[s.value]) for s in Status if s is not Status.ESCALATED])
-    category = SelectField(_l("Category"), choices=[(c.value, LABELS[c.value]) for c in Category])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, LABELS[s.value]) for s in Status
+                                                if s is not Status.ESCALATED])
+    category = SelectField(_l("Category"), choices=[SelectChoice(c.value, LABELS[c.value]) for c in Category])
 
 
 @bp.before_request
@@ -107,9 +110,20 @@ def delete_view(view_id: int):  # type: ignore[no-untyped-def]
 def show(ref: str):  # type: ignore[no-untyped-def]
     ticket = get_ticket(ref)
     form = TicketForm(status=ticket.status.value, category=ticket.category.value)
+    reply = ReplyForm()
+    chosen = request.args.get("macro", type=int)
+    available = macros.macros_for(current_user, ticket.language)
+    if chosen:
+        macro = next((m for m in available if m.id == chosen), None)
+        if macro is None:
+            abort(404)
+        # A portal link is made (and kept) only when the macro asks for one.
+        portal_url = portal_url_for(ticket) if "{portal_link}" in macro.body else None
+        reply.body.data = macros.fill(macro, ticket, current_user, portal_url=portal_url)
+        db.session.commit()
     return render_template("staff/ticket.html", ticket=ticket, messages=messages_of(ticket), events=events_of(ticket),
-                           order=order_view(ticket), sla=clocks.view(ticket, utcnow()), reply=ReplyForm(),
-                           form=form)
+                           order=order_view(ticket), sla=clocks.view(ticket, utcnow()), reply=reply,
+                           form=form, macros=available, chosen_macro=chosen)
 
 
 @bp.post("/tickets/<ref>/messages")

@@ -5,8 +5,8 @@ Usage: python bench/triage_eval.py FILE [--no-cache]
 Prints accuracy, macro-F1, per-category precision/recall/F1, accuracy per
 language (with counts), the confusion matrix, the build time and the speed
 of single and batch classification; for files with a ``confidence`` field,
-macro-F1 on the ``sure`` rows too. The file is for measuring only: never
-train on it.
+macro-F1 on the ``sure`` rows too, and per ``source`` when rows name one.
+The file is for measuring only: never train on it.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support  # noqa: E402
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
-from helpdesk.triage import CATEGORIES, Model, build_base_model  # noqa: E402
+from helpdesk.triage import CATEGORIES, Model, build_base_model
 
 
 def body_cleaner() -> Callable[[str], str]:
@@ -74,6 +74,25 @@ def report_confusion(gold: list[str], pred: list[str]) -> None:
         print(f"{c:<16}" + "".join(f"{v:>10}" for v in line))
 
 
+def report_review(gold: list[str], predictions: list, threshold: float) -> None:
+    """How the review flag splits the predictions: the flagged share and accuracy on each side."""
+    flagged = [p.confidence < threshold for p in predictions]
+    hits = [g == p.category for g, p in zip(gold, predictions, strict=True)]
+    kept = [h for h, f in zip(hits, flagged, strict=True) if not f]
+    held = [h for h, f in zip(hits, flagged, strict=True) if f]
+    share = len(held) / len(hits)
+    print(f"\nreview below {threshold}: {share:.1%} flagged; accuracy "
+          f"{sum(kept) / max(len(kept), 1):.3f} unflagged, {sum(held) / max(len(held), 1):.3f} flagged")
+
+
+def review_threshold() -> float:
+    try:
+        from helpdesk.triage.service import REVIEW_BELOW
+    except ImportError:
+        return 0.55
+    return REVIEW_BELOW
+
+
 def report_speed(model: Model, pairs: list[tuple[str, str]]) -> None:
     model.predict(*pairs[0])  # warm up
     timings = []
@@ -101,16 +120,21 @@ def main(argv: list[str] | None = None) -> int:
     model = build_base_model(use_cache=not args.no_cache)
     print(f"model {model.version}: ready in {time.perf_counter() - start:.2f} s "
           f"({'cache allowed' if not args.no_cache else 'fresh build'})")
-    pred = [p.category for p in model.predict_many(pairs)]
+    predictions = model.predict_many(pairs)
+    pred = [p.category for p in predictions]
     gold = [r["label"] for r in rows]
     print(f"file {args.file}: {dict(sorted(Counter(gold).items()))}")
     report_scores(gold, pred, "all")
     if any("confidence" in r for r in rows):
         sure = [i for i, r in enumerate(rows) if r.get("confidence") == "sure"]
         report_scores([gold[i] for i in sure], [pred[i] for i in sure], "sure subset")
+    for source in sorted({r["source"] for r in rows if r.get("source")}):
+        picked = [i for i, r in enumerate(rows) if r.get("source") == source]
+        report_scores([gold[i] for i in picked], [pred[i] for i in picked], f"source {source}")
     report_categories(gold, pred)
     report_languages(rows, pred)
     report_confusion(gold, pred)
+    report_review(gold, predictions, review_threshold())
     report_speed(model, pairs)
     return 0
 

@@ -2,8 +2,9 @@
 
 A linear SVM (calibrated) over character (2-5) and word (1-2) TF-IDF features. Character
 n-grams carry the load across French, English, Arabic and Darija spellings
-and typos; word n-grams carry negations and short phrases ("pas abîmé",
-"wrong item"). The model is small, trains in seconds and answers in well
+and typos; word n-grams carry short phrases ("wrong item"), and each negated
+word also gets a ``neg_`` token ("pas abîmé" -> ``neg_abime``) so a denied
+defect does not read as a defect. The model is small, trains in seconds and answers in well
 under a millisecond, so ``classify`` works on a fresh install with no
 network and no stored model.
 """
@@ -22,16 +23,16 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 import sklearn
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from helpdesk.triage.compiled import CompiledModel
-from helpdesk.triage.normalize import normalize, strip_quoted
+from helpdesk.triage.normalize import negation_marks, normalize, strip_quoted
 
 CATEGORIES: tuple[str, ...] = ("late_delivery", "return", "non_conformity", "other")
-MODEL_FORMAT = "triage-tfidf-svm-1"
+MODEL_FORMAT = "triage-tfidf-svm-4"
 _SEED = 20240611
 
 
@@ -48,7 +49,9 @@ def prepare(subject: str, body: str) -> str:
     """Join subject and body the same way at training and prediction time."""
     subject = (subject or "").strip()
     body = strip_quoted(body or "").strip()
-    return normalize(f"{subject} \n {body}" if subject else body)
+    text = normalize(f"{subject} \n {body}" if subject else body)
+    marks = negation_marks(text)
+    return f"{text} {marks}" if marks else text
 
 
 def _vectorizers() -> list[TfidfVectorizer]:
@@ -95,7 +98,7 @@ class Model:
     @classmethod
     def from_bytes(cls, data: bytes) -> Model:
         """Load a model written by :meth:`to_bytes` (never from untrusted input)."""
-        model = pickle.loads(data)  # noqa: S301 - our own DB rows, never user uploads
+        model = pickle.loads(data)  # trusted: our own DB rows and temp cache, never user uploads
         if not isinstance(model, cls):
             raise TypeError("not a triage model")
         return model
@@ -137,10 +140,15 @@ def corpus_digest() -> str:
 
 
 def _classifier(smallest_class: int) -> CalibratedClassifierCV:
-    """A linear SVM (fast, accurate on sparse text) with sigmoid-calibrated probabilities."""
+    """A linear SVM (fast, accurate on sparse text) with sigmoid-calibrated probabilities.
+
+    ``ensemble=False``: the folds only fit the sigmoid (on out-of-fold scores);
+    the SVM that answers is trained on every row, which is measurably better
+    on the hard cases than averaging three SVMs that each saw two thirds.
+    """
     svm = LinearSVC(C=1.0, class_weight="balanced", random_state=_SEED)
     folds = max(2, min(3, smallest_class))
-    return CalibratedClassifierCV(svm, cv=StratifiedKFold(folds, shuffle=True, random_state=_SEED))
+    return CalibratedClassifierCV(svm, cv=StratifiedKFold(folds, shuffle=True, random_state=_SEED), ensemble=False)
 
 
 def fit_parts(rows: Iterable[dict]) -> tuple[list[TfidfVectorizer], CalibratedClassifierCV, list[str]]:

@@ -14,7 +14,18 @@ import unicodedata
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+# Which account a post tags says who was addressed, not what went wrong: a
+# faulty phone and a rude shop assistant are both tagged @brand. Keeping the
+# name would let the model learn brand -> category from whichever brands the
+# corpus happened to pair with each category.
+# The one thing a handle does say: a carrier was tagged, so delivery is at stake.
 _MENTION = re.compile(r"(?<!\w)@(\w{1,30})")
+_CARRIER = re.compile(
+    r"(?:ups|fedex|usps|dhl|royalmail|hermes|evri|dpd|gls|tnt|yodel|parcelforce|canadapost|auspost|ontrac|lasership"
+    r"|colissimo|chronopost|laposte|mondialrelay|relaiscolis|aramex|amana|amazonlogistics)"
+    r"(?:_?(?:help|support|care|customercare|uk|us|usa|fr|ma|express|parcels|news))*",
+    re.IGNORECASE,
+)
 _ORDER = re.compile(
     r"#\s?[\w-]*\d[\w-]*|\bn[°º]\s*\d[\w-]*|\b[a-z]{2,5}[-_]\d{3,}\b|\b\d{3,}(?:-\d{2,})+\b",
     re.IGNORECASE,
@@ -74,7 +85,7 @@ def mask(text: str) -> str:
     text = _HTML_ENTITY.sub(" ", text)
     text = _URL.sub(" zurl ", text)
     text = _EMAIL.sub(" zmail ", text)
-    text = _MENTION.sub(r" zat \1 ", text)
+    text = _MENTION.sub(lambda m: " zat zcarrier " if _CARRIER.fullmatch(m.group(1)) else " zat ", text)
     text = _ORDER.sub(" zorder ", text)
     return _NUMBER.sub(" znum ", text)
 
@@ -91,3 +102,23 @@ def normalize(text: str) -> str:
     text = mask(text)
     text = _REPEAT.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()
+
+
+# A negator, an optional filler word, then the word it negates ("pas abime", "isn't damaged", "لم يصل").
+_NEGATED = re.compile(
+    r"(?:\b(?:not|never|no|pas|jamais|sans|aucun|aucune|rien|machi|mashi|ma|لا|لم|لن|ليس|ليست|غير|بدون)|n['’]t)\s+"
+    r"(?:(?:been|be|is|was|a|an|the|any|even|yet|really|at all|de|d|du|la|le|les|l|un|une|encore|du tout|tres"
+    r"|n['’](?:est|etait|a|ai)|est|etait)\s+)?"
+    r"(\w\w+)"
+)
+
+
+def negation_marks(text: str) -> str:
+    """``neg_<word>`` for each negated word of a normalised text.
+
+    "not damaged, I just don't like it" is a return, "damaged" a conformity
+    claim: the extra tokens let the model weigh a negated defect word on its
+    own instead of as the defect word itself.
+    """
+    return " ".join(f"neg_{word}" for word in _NEGATED.findall(text))
+

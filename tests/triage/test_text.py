@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.triage import detect_language
-from helpdesk.triage.normalize import normalize, strip_quoted
+from helpdesk.triage.classifier import prepare
+from helpdesk.triage.normalize import negation_marks, normalize, strip_quoted
 
 
 def test_normalize_masks_identifiers_and_folds_variants() -> None:
@@ -41,3 +42,29 @@ def test_strip_quoted_keeps_new_text_and_forwards() -> None:
 )
 def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+def test_mentions_are_masked_without_the_handle_name() -> None:
+    text = normalize("@AmazonHelp my order, cc @UPS_help")
+    assert "amazonhelp" not in text and "ups_help" not in text
+    assert text.count("zat") == 2
+    assert "zmail" in normalize("write to a.b@shop.example")
+
+
+@pytest.mark.parametrize(
+    ("text", "mark"),
+    [
+        ("It isn't damaged at all, I just don't like it", "neg_damaged"),
+        ("Rien n'est abîmé", "neg_abime"),
+        ("ce n'est pas cassé", "neg_casse"),
+        ("لم يصل الطرد", "neg_يصل"),
+        ("machi mkhsser", "neg_mkhsser"),
+    ],
+)
+def test_negated_words_get_their_own_token(text: str, mark: str) -> None:
+    assert mark in negation_marks(normalize(text)).split()
+
+
+def test_prepare_adds_negation_marks_only_when_negated() -> None:
+    assert "neg_" not in prepare("", "The lamp arrived broken")
+    assert prepare("", "The lamp is not broken").endswith("neg_broken")

@@ -11,16 +11,18 @@ from helpdesk.triage.corpusgen import (
     en_chatter,
     en_services,
     en_social,
+    en_support,
     en_tweets,
     fr_build,
     fr_reports,
     fr_services,
+    fr_signalements,
     hard,
     mixed,
 )
+from helpdesk.triage.corpusgen.common import Row, clean_spaces, dedupe
 from helpdesk.triage.corpusgen.free_en import FREE_EN
 from helpdesk.triage.corpusgen.free_fr import FREE_FR
-from helpdesk.triage.corpusgen.common import Row, clean_spaces, dedupe
 
 LABELS = ("late_delivery", "return", "non_conformity", "other")
 OUT = Path(__file__).resolve().parent.parent / "corpus"
@@ -38,6 +40,9 @@ def french(rng: random.Random) -> list[Row]:
     rows += [_row("fr", "non_conformity", fr_reports.faulty_report(rng)) for _ in range(260)]
     rows += [_row("fr", "non_conformity", fr_reports.meal_order(rng)) for _ in range(25)]
     rows += [_row("fr", *fr_services.refund_or_late(rng, fr_build.slots(rng))) for _ in range(120)]
+    rows += signalements(random.Random(11))
+    more = random.Random(23)
+    rows += [_row("fr", lab, b, s) for lab in LABELS for s, b in (fr_build.build(more, lab) for _ in range(150))]
     return rows + [_row("fr", label, text) for label, text in FREE_FR]
 
 
@@ -51,7 +56,26 @@ def english(rng: random.Random) -> list[Row]:
     rows += [_row("en", "other", en_chatter.chatter(rng)) for _ in range(260)]
     rows += [_row("en", "late_delivery", en_social.late_post(rng)) for _ in range(220)]
     rows += [_row("en", "return", en_social.return_post(rng)) for _ in range(90)]
+    rows += support_posts(random.Random(12))
+    more = random.Random(24)
+    rows += [_row("en", lab, b, s) for lab in LABELS for s, b in (en_build.build(more, lab) for _ in range(150))]
     return rows + [_row("en", label, text) for label, text in FREE_EN]
+
+
+def signalements(rng: random.Random) -> list[Row]:
+    """Long consumer-authority reports, where defect words appear in every category."""
+    makers = {"non_conformity": (fr_signalements.non_conformity, 260), "late_delivery": (fr_signalements.late_delivery, 120),
+              "return": (fr_signalements.return_request, 120), "other": (fr_signalements.service, 320)}
+    return [_row("fr", label, make(rng)) for label, (make, n) in makers.items() for _ in range(n)]
+
+
+def support_posts(rng: random.Random) -> list[Row]:
+    """Posts to brands' support handles: hardware faults, food and drink, carriers, and their look-alikes."""
+    makers = [("non_conformity", en_support.device_fault, 380), ("other", en_support.support_other, 220),
+              ("non_conformity", en_support.food_or_drink, 160), ("other", en_support.food_other, 60),
+              ("non_conformity", en_support.carrier_damage, 90), ("late_delivery", en_support.late_more, 130),
+              ("other", en_support.late_other, 60)]
+    return [_row("en", label, make(rng)) for label, make, n in makers for _ in range(n)]
 
 
 def code_switched(rng: random.Random) -> list[Row]:
@@ -74,8 +98,7 @@ def _lang(text: str) -> str:
 def write(name: str, rows: list[Row]) -> None:
     rows = dedupe(rows)
     with open(OUT / name, "w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+        f.writelines(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
     print(f"{name}: {len(rows)} rows")
 
 

@@ -11,7 +11,7 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Septe
 GENERIC = [("item", "the part", False), ("product", "the manual", False), ("order", "one item", False),
            ("parcel", "the packing slip", False)]
 CONTEXT = [
-    "I placed an order on {date} on your website.", "Order {order} from {date}.", "I've been a customer for years.",
+    "I ordered from your website on {date}.", "Order {order} from {date}.", "I've been a customer for years.",
     "Following my purchase of the {p} on {date},", "I bought a {p} on {shop}.", "I'm writing about order {order}.",
     "My order: {order}.", "Order ref {order}.", "I ordered a {p} {n} days ago.",
 ]

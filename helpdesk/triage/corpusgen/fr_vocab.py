@@ -43,7 +43,7 @@ DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "hier", "la
 
 LATE = [
     "{p} commandé{e2} le {date} n'est toujours pas arrivé{e2}",
-    "ma commande {order} n'est jamais arrivée",
+    "ma commande {order} n'est jamais arrivée chez moi",
     "le colis devait être livré {day}, toujours rien à l'horizon",
     "le suivi {carrier} est bloqué sur « {status} » depuis {n} jours",
     "le site indique que le colis est livré mais rien n'est arrivé chez moi",
@@ -112,7 +112,7 @@ NONCONF = [
     "{p} est arrivé{e} complètement abîmé{e}, le carton était écrasé",
     "{p} ne s'allume pas du tout",
     "{p} est tombé{e} en panne au bout de {n} jours",
-    "il manque {part} dans le colis",
+    "il manque {part} dans mon colis",
     "le colis est incomplet : j'ai reçu 2 articles sur 3",
     "j'ai reçu {wrong}",
     "ce n'est pas le bon article, j'ai reçu {wrong}",

@@ -64,6 +64,11 @@ def from_environment() -> dict[str, Any]:
         "HELPDESK_LOGIN_LIMIT": os.environ.get("HELPDESK_LOGIN_LIMIT") or "5 per minute;30 per hour",
         # Widget complaints allowed per IP.
         "HELPDESK_WIDGET_LIMIT": os.environ.get("HELPDESK_WIDGET_LIMIT") or "30 per minute",
+        # Shopper portal pages per IP, and requests for a new portal link per IP.
+        "HELPDESK_PORTAL_LIMIT": os.environ.get("HELPDESK_PORTAL_LIMIT") or "120 per minute",
+        "HELPDESK_MAGIC_LINK_LIMIT": os.environ.get("HELPDESK_MAGIC_LINK_LIMIT") or "5 per minute;20 per hour",
+        # Seconds a worker waits in IMAP IDLE per pass (0: poll every 30 s; IDLE ties a worker to a mailbox).
+        "HELPDESK_MAIL_IDLE_SECONDS": _int("HELPDESK_MAIL_IDLE_SECONDS", 0),
         # Secure cookies: on unless explicitly off (plain-HTTP development).
         "SESSION_COOKIE_SECURE": _bool("HELPDESK_SECURE_COOKIES", False),
         # Logging level of the app's own logger.

@@ -17,8 +17,8 @@ METHODS = [("helpdesk/**.py", "python"), ("integrations/**.py", "python"), ("tem
 
 
 def _source_ids() -> set[str]:
-    found = extract_from_dir(str(ROOT), METHODS, keywords={"_": None, "_l": None, "gettext": None,
-                                                            "lazy_gettext": None})
+    found = extract_from_dir(str(ROOT), METHODS, keywords={"_": None, "_l": None, "N_": None,
+                                                            "gettext": None, "lazy_gettext": None})
     return {msg for _, _, msg, _, _ in found if isinstance(msg, str)}
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Ticket, TicketEvent, utcnow
@@ -45,17 +47,32 @@ def record_event(ticket: Ticket, kind: str, actor: str, data: dict[str, Any] | N
     """
     data = data or {}
     at = at or utcnow()
-    last = db.session.execute(
-        select(TicketEvent.seq, TicketEvent.chain_hash).where(TicketEvent.ticket_id == ticket.id)
-        .order_by(TicketEvent.seq.desc()).limit(1)).first() if ticket.id else None
-    seq = (last.seq + 1) if last else 1
-    previous = last.chain_hash if last else GENESIS
+    # Within one transaction the tail is remembered, so the events of one change (a new ticket writes
+    # three) cost one read, not one each; it is forgotten when the transaction ends.
+    tails: dict[int, tuple[int, str]] = db.session.info.setdefault(_TAILS, {})
+    tail = tails.get(ticket.id) if ticket.id else None
+    if tail is None and ticket.id:
+        last = db.session.execute(
+            select(TicketEvent.seq, TicketEvent.chain_hash).where(TicketEvent.ticket_id == ticket.id)
+            .order_by(TicketEvent.seq.desc()).limit(1)).first()
+        tail = (last.seq, last.chain_hash) if last else (0, GENESIS)
+    seq, previous = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
     content = content_hash(seq, kind, actor, data, at)
+    chained = chain_hash(previous, content)
     event = TicketEvent(merchant_id=ticket.merchant_id, ticket_id=ticket.id, seq=seq, kind=kind, actor=actor,
-                        data=data, created_at=at, content_hash=content, chain_hash=chain_hash(previous, content))
+                        data=data, created_at=at, content_hash=content, chain_hash=chained)
     db.session.add(event)
-    db.session.flush()
+    if ticket.id:
+        tails[ticket.id] = (seq, chained)
     return event
+
+
+_TAILS = "timeline_tails"
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_tails(session: Session, transaction: Any) -> None:
+    session.info.pop(_TAILS, None)
 
 
 @dataclass(frozen=True)

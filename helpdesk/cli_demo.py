@@ -22,4 +22,5 @@ def demo(as_json: bool) -> None:
     lines = ["Demo ready. Log in at /login with:"] + [
         f"  {row['role']:<10} {row['email']:<32} {row['password']}" for row in logins["users"]]
     lines.append(f"Demo shop widget key: {logins['widget_key']}")
+    lines.append("Try the shopper's side: the demo shop page /demo/shop embeds the widget.")
     emit(logins, as_json, "\n".join(lines))

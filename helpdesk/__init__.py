@@ -98,6 +98,7 @@ def _register_parts(app: Flask) -> None:
     from .api import register as register_api
     from .auth import views as auth_views
     from .intake import views as delivery_views
+    from .reports import views as report_views
     from .tickets import macro_views
     from .tickets import views as ticket_views
     from .views import health
@@ -110,6 +111,7 @@ def _register_parts(app: Flask) -> None:
     app.register_blueprint(ticket_views.bp)
     app.register_blueprint(delivery_views.bp)
     app.register_blueprint(macro_views.bp)
+    app.register_blueprint(report_views.bp)
     register_api(app)
     cli.register(app)
     _register_outside_parts(app)

@@ -1,0 +1,1 @@
+"""Supervisors' reports: volumes by category and channel, response and resolution times, SLA breaches."""

@@ -1,0 +1,50 @@
+"""The reports page (table and chart) and its CSV, for a merchant's supervisors."""
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Merchant, Role, utcnow
+from .service import CATEGORIES, build_report, period, report_csv
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.before_request
+@login_required
+def supervisors_only():  # type: ignore[no-untyped-def]
+    if current_user.role is not Role.SUPERVISOR:
+        abort(404)
+
+
+def _report():  # type: ignore[no-untyped-def]
+    merchant = db.session.get(Merchant, current_user.merchant_id)
+    if merchant is None:
+        abort(404)
+
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    today = utcnow().astimezone(ZoneInfo(merchant.timezone)).date()
+    start, end = period(day("from"), day("to"), today)
+    return build_report(merchant, start, end)
+
+
+@bp.get("/reports")
+def index():  # type: ignore[no-untyped-def]
+    return render_template("staff/reports.html", report=_report(), categories=CATEGORIES)
+
+
+@bp.get("/reports.csv")
+def download():  # type: ignore[no-untyped-def]
+    report = _report()
+    name = f"tickets-{report.start.isoformat()}-{report.end.isoformat()}.csv"
+    return Response(report_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

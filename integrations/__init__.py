@@ -5,6 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from .email.wiring import init_app as email
     from .storefronts import init_app as storefronts
 
     storefronts(app)
+    email(app)

@@ -44,6 +44,11 @@ class Rejected(Exception):
     """The delivery can never be processed (e.g. a payload without the fields it needs): no retry."""
 
 
+class Ignored(Rejected):
+    """The delivery is understood and deliberately not turned into a ticket (e.g. a bounce of unknown mail,
+    an auto-reply, the helpdesk's own mail): recorded as `ignored` with the reason, no retry."""
+
+
 @dataclass(frozen=True)
 class Accepted:
     delivery_id: int
@@ -93,6 +98,9 @@ def process_delivery(delivery_id: int, *, now: datetime | None = None) -> Inboun
         delivery.ticket_id = ticket.id if ticket is not None else None
         delivery.attempts += 1
         delivery.last_error = None
+    except Ignored as exc:
+        delivery.status, delivery.processed_at, delivery.last_error = DeliveryStatus.IGNORED, now, str(exc)[:4000]
+        delivery.attempts += 1
     except Rejected as exc:
         _fail(delivery, str(exc), now, final=True)
     except Exception as exc:

@@ -1,0 +1,21 @@
+"""Plug the email channel into the app: its journal handler, acknowledger, reply sender and commands."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from helpdesk import notifications
+
+    from . import channel  # noqa: F401 - registers the "email" journal handler
+    from .acknowledge import acknowledge_by_email, send_reply_by_email
+    from .cli import COMMANDS
+
+    if acknowledge_by_email not in notifications.ACKNOWLEDGERS:
+        notifications.ACKNOWLEDGERS.append(acknowledge_by_email)
+    notifications.REPLY_SENDERS["email"] = send_reply_by_email
+    for command in COMMANDS:
+        app.cli.add_command(command)
+    from .views import bp
+
+    app.register_blueprint(bp)

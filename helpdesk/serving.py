@@ -41,4 +41,6 @@ def run(app: Flask, host: str, port: int, workers: int | None) -> None:
         "loglevel": "info",
         "preload_app": False,
         "forwarded_allow_ips": "127.0.0.1",
+        # Portal links are bearer tokens in the path: the access log must never hold them (SPEC 7.1).
+        "logger_class": "helpdesk.portal.redaction.RedactingLogger",
     }).run()

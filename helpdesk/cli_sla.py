@@ -12,12 +12,15 @@ from .cli import emit, fails_cleanly
 @with_appcontext
 @fails_cleanly
 def sla_sweep(as_json: bool) -> None:
-    """Run the SLA sweep once: record breaches that happened since the last sweep."""
+    """Run the SLA sweep once: record warnings and breaches due since the last sweep, fire escalation steps."""
     from .sla.sweep import sweep
 
     result = sweep()
-    emit({"breaches": [{"ref": ref, "clock": clock} for ref, clock in result.breaches]}, as_json,
-         f"{len(result.breaches)} new breach(es)")
+    emit({"warnings": [{"ref": ref, "clock": clock} for ref, clock in result.warnings],
+          "breaches": [{"ref": ref, "clock": clock} for ref, clock in result.breaches],
+          "escalations": [{"ref": ref, "action": action} for ref, action in result.escalations]}, as_json,
+         f"{len(result.warnings)} warning(s), {len(result.breaches)} breach(es), "
+         f"{len(result.escalations)} escalation step(s)")
 
 
 COMMANDS = (sla_sweep,)

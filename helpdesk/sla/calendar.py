@@ -196,7 +196,7 @@ def _resolve(tz: ZoneInfo, spans: tuple[tuple[timedelta, timedelta], ...], day: 
 
 def _check_date(value: object, what: str) -> date:
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValueError(f"{what} must be a date, not {value!r}")
+        raise ValueError(f"{what} must be a date, not {value!r}")  # noqa: TRY004 - settings errors are ValueError
     return value
 
 

@@ -2,30 +2,34 @@
 
 First response stops at the first public reply; resolution at resolution.
 While the ticket waits on the shopper the clock is paused, and on resumption
-both due times move by the business time spent paused.
+the due (and warning) times move by the business time spent paused; a
+reopened ticket resumes the same way, so the time it spent resolved does not
+count against the merchant. Every change here also sets `sla_next_check_at`,
+the one indexed time the sweep reads.
 """
 from __future__ import annotations
 
 import functools
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
 
 from ..extensions import db
-from ..models import Merchant, Priority, Status, Ticket
+from ..models import Merchant, Status, Ticket
+from . import policies
 from .calendar import BusinessCalendar
 
-# Business hours, by priority: (first response, resolution). A merchant may override in its settings.
-DEFAULT_TARGETS: dict[str, tuple[float, float]] = {
-    Priority.URGENT.value: (1, 8),
-    Priority.HIGH.value: (4, 18),
-    Priority.NORMAL.value: (8, 45),
-    Priority.LOW.value: (18, 90),
-}
 PAUSING = (Status.WAITING_CUSTOMER,)
 STOPPED = (Status.RESOLVED, Status.CLOSED)
+# (name, due, warn, done, breached flag, warned flag): the two clocks, as column names.
+CLOCKS = (
+    ("first_response", "first_response_due_at", "first_response_warn_at", "first_response_at",
+     "first_response_breached", "first_response_warned"),
+    ("resolution", "resolution_due_at", "resolution_warn_at", "resolved_at", "resolution_breached",
+     "resolution_warned"),
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -41,35 +45,34 @@ def calendar_for(merchant: Merchant) -> BusinessCalendar:
     return _calendar(merchant.timezone, merchant.country, json.dumps(custom, sort_keys=True))
 
 
-def targets_for(merchant: Merchant, ticket: Ticket) -> tuple[timedelta, timedelta]:
-    policy = (merchant.settings or {}).get("sla", {})
-    key = f"{ticket.category.value}:{ticket.priority.value}"
-    first, resolution = policy.get(key) or policy.get(ticket.priority.value) or DEFAULT_TARGETS[ticket.priority.value]
-    return timedelta(hours=first), timedelta(hours=resolution)
-
-
 def start(ticket: Ticket, merchant: Merchant, now: datetime) -> None:
-    """Both due times from creation, so every ticket has them (SPEC 5)."""
+    """Due and warning times from creation, by the merchant's policy, so every ticket has them (SPEC 5)."""
     calendar = calendar_for(merchant)
-    first, resolution = targets_for(merchant, ticket)
-    ticket.first_response_due_at = calendar.add_business_time(now, first)
-    ticket.resolution_due_at = calendar.add_business_time(now, resolution)
+    targets = policies.targets_for(merchant.id, ticket.category, ticket.priority)
+    ticket.first_response_due_at = calendar.add_business_time(now, targets.first_response)
+    ticket.resolution_due_at = calendar.add_business_time(now, targets.resolution)
+    ticket.first_response_warn_at = calendar.add_business_time(now, targets.warning_after(targets.first_response))
+    ticket.resolution_warn_at = calendar.add_business_time(now, targets.warning_after(targets.resolution))
+    refresh(ticket)
 
 
 def first_response(ticket: Ticket, now: datetime) -> None:
     if ticket.first_response_at is None:
         ticket.first_response_at = now
+        refresh(ticket)
 
 
 def on_status(ticket: Ticket, before: Status, after: Status, now: datetime) -> None:
-    if after in PAUSING and ticket.sla_paused_since is None:
+    held = PAUSING + STOPPED
+    if after in held and ticket.sla_paused_since is None:
         ticket.sla_paused_since = now
-    elif after not in PAUSING and ticket.sla_paused_since is not None:
+    elif after not in held and ticket.sla_paused_since is not None:
         _resume(ticket, now)
     if after in STOPPED and ticket.resolved_at is None:
         ticket.resolved_at = now
     elif after not in STOPPED and before in STOPPED:
         ticket.resolved_at = None
+    refresh(ticket)
 
 
 def _resume(ticket: Ticket, now: datetime) -> None:
@@ -77,11 +80,34 @@ def _resume(ticket: Ticket, now: datetime) -> None:
     assert merchant is not None
     calendar = calendar_for(merchant)
     paused = calendar.business_time_between(ticket.sla_paused_since, now)  # type: ignore[arg-type]
-    if ticket.first_response_at is None and ticket.first_response_due_at:
-        ticket.first_response_due_at = calendar.add_business_time(ticket.first_response_due_at, paused)
-    if ticket.resolution_due_at:
-        ticket.resolution_due_at = calendar.add_business_time(ticket.resolution_due_at, paused)
+    moving = ["resolution_due_at", "resolution_warn_at"]
+    if ticket.first_response_at is None:
+        moving += ["first_response_due_at", "first_response_warn_at"]
+    for column in moving:
+        if getattr(ticket, column) is not None:
+            setattr(ticket, column, calendar.add_business_time(getattr(ticket, column), paused))
     ticket.sla_paused_since = None
+
+
+def pending_times(ticket: Ticket) -> list[tuple[datetime, str, str]]:
+    """(when, clock, "warning" | "breach") still to record, soonest first; none while paused or stopped."""
+    if ticket.sla_paused_since is not None or ticket.status in STOPPED:
+        return []
+    found = []
+    for name, due, warn, done, breached, warned in CLOCKS:
+        if getattr(ticket, done) is not None:
+            continue
+        if not getattr(ticket, breached) and getattr(ticket, due) is not None:
+            found.append((getattr(ticket, due), name, "breach"))
+            if not getattr(ticket, warned) and getattr(ticket, warn) is not None:
+                found.append((getattr(ticket, warn), name, "warning"))
+    return sorted(found)
+
+
+def refresh(ticket: Ticket) -> None:
+    """Set the one time the sweep looks at: the soonest warning or breach not yet recorded."""
+    pending = pending_times(ticket)
+    ticket.sla_next_check_at = pending[0][0] if pending else None
 
 
 def breached_clause(now: datetime) -> ColumnElement[bool]:
@@ -93,14 +119,19 @@ def breached_clause(now: datetime) -> ColumnElement[bool]:
 
 
 def view(ticket: Ticket, now: datetime) -> dict[str, Any]:
-    """The `sla` object of SPEC 4.4."""
-    paused = ticket.sla_paused_since is not None
-    first_done = ticket.first_response_at
-    first_breached = ticket.first_response_breached or bool(
-        ticket.first_response_due_at and (first_done or now) > ticket.first_response_due_at and not paused)
-    resolved = ticket.resolved_at
-    res_breached = ticket.resolution_breached or bool(
-        ticket.resolution_due_at and (resolved or now) > ticket.resolution_due_at and not paused)
-    return {"first_response_due_at": ticket.first_response_due_at, "resolution_due_at": ticket.resolution_due_at,
-            "first_response_at": first_done, "resolved_at": resolved,
-            "first_response_breached": first_breached, "resolution_breached": res_breached, "paused": paused}
+    """The `sla` object of SPEC 4.4: due times, breach and warning flags, paused."""
+    paused = ticket.sla_paused_since is not None and ticket.status not in STOPPED
+    held = ticket.sla_paused_since is not None
+    data: dict[str, Any] = {"paused": paused}
+    for name, due, warn, done, breached, _warned in CLOCKS:
+        due_at, warn_at, done_at = getattr(ticket, due), getattr(ticket, warn), getattr(ticket, done)
+        late = due_at is not None and (done_at > due_at if done_at else (now > due_at and not held))
+        is_breached = bool(getattr(ticket, breached) or late)
+        data[f"{name}_due_at"] = due_at
+        data[f"{name}_warn_at"] = warn_at
+        data[f"{name}_breached"] = is_breached
+        data[f"{name}_warning"] = bool(not is_breached and done_at is None and not held and warn_at
+                                       and now >= warn_at)
+    data["first_response_at"], data["resolved_at"] = ticket.first_response_at, ticket.resolved_at
+    return data
+

@@ -1,0 +1,74 @@
+"""Clocks on real tickets: a pause across a weekend, and which legal clock a ticket's facts start."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from helpdesk.extensions import db
+from helpdesk.models import Order, Refund, Status
+from helpdesk.sla.clocks import calendar_for
+from helpdesk.sla.legal import legal_view
+from helpdesk.tickets.customers import order_key
+from helpdesk.tickets.services import change_status
+from tests.conftest import make_merchant, make_ticket
+
+PARIS_FRIDAY_4PM = datetime(2026, 6, 5, 14, 0, tzinfo=UTC)  # 16:00 in Paris (UTC+2)
+
+
+def test_a_pause_across_a_weekend_moves_the_due_times_by_the_business_time_paused(app):
+    merchant = make_merchant(country="FR", timezone="Europe/Paris")
+    with time_machine.travel(PARIS_FRIDAY_4PM, tick=False):
+        ticket = make_ticket(merchant)
+    due, first_due = ticket.resolution_due_at, ticket.first_response_due_at
+    friday_5pm, monday_10am = PARIS_FRIDAY_4PM + timedelta(hours=1), datetime(2026, 6, 8, 8, 0, tzinfo=UTC)
+    change_status(ticket, Status.WAITING_CUSTOMER, "agent:1", now=friday_5pm)
+    change_status(ticket, Status.OPEN, "shopper", now=monday_10am)
+    db.session.commit()
+    cal = calendar_for(merchant)
+    # 17:00-18:00 on Friday and 09:00-10:00 on Monday: two business hours, the weekend counts for nothing.
+    assert cal.business_time_between(due, ticket.resolution_due_at) == timedelta(hours=2)
+    assert cal.business_time_between(first_due, ticket.first_response_due_at) == timedelta(hours=2)
+    assert ticket.sla_paused_since is None and ticket.sla_next_check_at == ticket.first_response_warn_at
+
+
+def _ticket_with_order(merchant, category, **order):
+    number = f"O-{category}"
+    db.session.add(Order(merchant_id=merchant.id, number=number, number_key=order_key(number), **order))
+    db.session.commit()
+    return make_ticket(merchant, "Un problème avec ma commande", order_number=number, forced_category=category)
+
+
+NOW = datetime.now(UTC)
+
+
+@pytest.mark.parametrize(("country", "category", "order", "expected"), [
+    ("FR", "late_delivery", {"placed_at": NOW - timedelta(days=3)}, {"FR-DELIVERY-30D": "running"}),
+    ("FR", "late_delivery", {"placed_at": NOW - timedelta(days=40), "promised_delivery_at": NOW - timedelta(days=2)},
+     {"FR-DELIVERY-PROMISED": "passed"}),
+    ("FR", "non_conformity", {"delivered_at": NOW - timedelta(days=20)}, {"FR-CONFORMITY-30D": "running"}),
+    ("FR", "return", {"delivered_at": NOW - timedelta(days=2)},
+     {"FR-WITHDRAWAL-14D": "stopped", "FR-REFUND-WITHDRAWAL-14D": "running"}),
+    ("MA", "return", {"delivered_at": NOW - timedelta(days=9)}, {"MA-WITHDRAWAL-7D": "stopped"}),
+    ("MA", "late_delivery", {"placed_at": NOW - timedelta(days=60)}, {}),
+])
+def test_a_ticket_starts_the_legal_clocks_its_facts_call_for(app, country, category, order, expected):
+    merchant = make_merchant(country=country, timezone="Europe/Paris" if country == "FR" else "Africa/Casablanca")
+    ticket = _ticket_with_order(merchant, category, **order)
+    clocks = {c["code"]: c["status"] for c in legal_view(ticket, datetime.now(UTC))}
+    assert clocks == expected
+
+
+def test_a_refund_stops_the_refund_clock_and_a_late_withdrawal_is_shown_as_late(app):
+    merchant = make_merchant(country="MA")
+    ticket = _ticket_with_order(merchant, "return", delivered_at=NOW - timedelta(days=9))
+    (clock,) = legal_view(ticket, datetime.now(UTC))
+    assert clock["met"] is False  # the withdrawal came after the 7 days
+
+    fr = make_merchant(country="FR", timezone="Europe/Paris")
+    fr_ticket = _ticket_with_order(fr, "return", delivered_at=NOW - timedelta(days=2))
+    db.session.add(Refund(merchant_id=fr.id, order_id=fr_ticket.order_id, external_id="r1", created_at=NOW))
+    db.session.commit()
+    refund = {c["code"]: c for c in legal_view(fr_ticket, NOW + timedelta(minutes=1))}["FR-REFUND-WITHDRAWAL-14D"]
+    assert refund["status"] == "stopped" and refund["met"] is True

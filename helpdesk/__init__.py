@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -90,7 +90,9 @@ def _locale() -> str:
     from flask_login import current_user
 
     lang = getattr(current_user, "language", None) if current_user else None
-    return lang or request.accept_languages.best_match(["fr", "en", "ar"]) or "fr"
+    # Shopper pages: an explicit choice (g.language), else the browser, else the shop's language (SPEC 4.3).
+    return (g.get("language") or lang or request.accept_languages.best_match(["fr", "en", "ar"])
+            or g.get("default_language") or "fr")
 
 
 def _register_parts(app: Flask) -> None:
@@ -100,6 +102,7 @@ def _register_parts(app: Flask) -> None:
     from .intake import views as delivery_views
     from .reports import views as report_views
     from .tickets import macro_views
+    from .sla import views as sla_views
     from .tickets import views as ticket_views
     from .views import health
 
@@ -109,12 +112,25 @@ def _register_parts(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(ticket_views.bp)
+    app.register_blueprint(sla_views.bp)
     app.register_blueprint(delivery_views.bp)
     app.register_blueprint(macro_views.bp)
     app.register_blueprint(report_views.bp)
+    _register_shopper_side(app)
     register_api(app)
     cli.register(app)
     _register_outside_parts(app)
+
+
+def _register_shopper_side(app: Flask) -> None:
+    """The widget, the portal and the demo shop page (issue 7)."""
+    from .portal import views as portal_views
+    from .widget import demo
+    from .widget import views as widget_views
+
+    app.register_blueprint(widget_views.bp)
+    app.register_blueprint(portal_views.bp)
+    app.register_blueprint(demo.bp)
 
 
 def _register_outside_parts(app: Flask) -> None:
@@ -124,3 +140,7 @@ def _register_outside_parts(app: Flask) -> None:
 
     worker.init_app(app)
     integrations.init_app(app)
+    # The portal's mails (withdrawal acknowledgements, fresh links) are recorded and sent by the email channel.
+    from integrations.email.outbound import queue_mail
+
+    app.extensions["helpdesk_queue_mail"] = queue_mail

@@ -17,6 +17,10 @@ LABELS: dict[str, Any] = {
     "model": _l("model"), "rule": _l("rule"), "agent": _l("agent"),
     "pending": _l("Pending"), "failed": _l("Failed"), "done": _l("Done"), "ignored": _l("Ignored"),
     "supervisor": _l("supervisor"), "mediator": _l("mediator"), "admin": _l("admin"),
+    "refund": _l("Refund"), "partial_refund": _l("Partial refund"), "replacement": _l("Replacement"),
+    "repair": _l("Repair"), "voucher": _l("Voucher"), "offered": _l("Offered"), "accepted": _l("Accepted"),
+    "declined": _l("Declined"), "withdrawn": _l("Withdrawn"), "queued": _l("Queued"), "running": _l("Running"),
+    "finished": _l("Finished"),
 }
 
 

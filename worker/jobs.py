@@ -54,7 +54,40 @@ def deliver_reply(message_id: int) -> None:
 
 @job("sla_sweep", queue="low", retries=0)
 def sla_sweep() -> int:
-    """Schedule: record SLA breaches once each (the sweep commits per batch)."""
+    """Schedule: record SLA warnings and breaches once each, fire due escalation steps (commits per batch)."""
     from helpdesk.sla.sweep import sweep
 
-    return len(sweep().breaches)
+    result = sweep()
+    return len(result.warnings) + len(result.breaches) + len(result.escalations)
+
+
+@job("send_mail", queue="mail", retries=4, backoff=(30, 120, 600, 1800))
+def send_mail(mail_id: int) -> None:
+    """Send one recorded outbound mail by SMTP; the row records attempts, and failure after the last."""
+    from integrations.email.outbound import send_outbound
+
+    send_outbound(mail_id)
+
+
+@job("poll_mailbox", queue="low", retries=0, timeout=900)
+def poll_mailbox(mailbox_id: int) -> None:
+    """Fetch new mail of one mailbox (and wait on IDLE a while where supported); the lease skips a second poller."""
+    from integrations.email.poller import poll_and_watch
+
+    poll_and_watch(mailbox_id)
+
+
+@job("poll_mail", queue="low", retries=0)
+def poll_mail() -> int:
+    """Schedule: one `poll_mailbox` job per active mailbox (deterministic job ids, so no pile-up)."""
+    from integrations.email.poller import enqueue_polls
+
+    return enqueue_polls()
+
+
+@job("bulk_action", queue="default", retries=2, timeout=1800)
+def bulk_action(bulk_id: int) -> None:
+    """Apply a bulk action ticket by ticket (each ticket commits with its progress; a retry resumes)."""
+    from helpdesk.tickets.bulk import run_bulk
+
+    run_bulk(bulk_id)

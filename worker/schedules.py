@@ -30,6 +30,7 @@ class Schedule:
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule("requeue_pending", 30),
     Schedule("sla_sweep", 60),
+    Schedule("poll_mail", 30),
 )
 
 

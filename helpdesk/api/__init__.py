@@ -9,9 +9,9 @@ from ..extensions import csrf
 
 
 def register(app: Flask) -> None:
-    from . import tickets
+    from . import escalation, mediation, tickets
 
-    for blp in (tickets.blp,):
+    for blp in (tickets.blp, escalation.blp, mediation.blp):
         csrf.exempt(blp)
         app.extensions["rest_api"].register_blueprint(blp)
 

@@ -50,6 +50,18 @@ class OrderOut(Schema):
     refunds = fields.List(fields.Dict())
 
 
+class LegalClockOut(Schema):
+    code = fields.Str()
+    article = fields.Str()
+    title = fields.Str()
+    starts_at = fields.AwareDateTime()
+    due_at = fields.AwareDateTime()
+    warn_at = fields.AwareDateTime()
+    status = fields.Str(validate=validate.OneOf(["running", "warning", "passed", "stopped"]))
+    stopped_at = fields.AwareDateTime(allow_none=True)
+    met = fields.Bool(allow_none=True)
+
+
 class SlaOut(Schema):
     first_response_due_at = fields.AwareDateTime(allow_none=True)
     resolution_due_at = fields.AwareDateTime(allow_none=True)
@@ -57,7 +69,12 @@ class SlaOut(Schema):
     resolved_at = fields.AwareDateTime(allow_none=True)
     first_response_breached = fields.Bool()
     resolution_breached = fields.Bool()
+    first_response_warn_at = fields.AwareDateTime(allow_none=True)
+    resolution_warn_at = fields.AwareDateTime(allow_none=True)
+    first_response_warning = fields.Bool()
+    resolution_warning = fields.Bool()
     paused = fields.Bool()
+    legal_clocks = fields.List(fields.Nested(LegalClockOut))  # on one ticket, not in lists
 
 
 class AttachmentOut(Schema):

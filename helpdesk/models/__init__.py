@@ -4,8 +4,13 @@ from .commerce import Customer, Fulfilment, Order, Refund
 from .intake import DeliveryStatus, InboundDelivery, Integration, IntegrationKind
 from .job import JobFailure
 from .macro import Macro
+from .mediation import Admissibility, CaseStatus, Consent, MediationCase, MediationEvent, OpenedBy
+from .mail import Mailbox, OutboundMail, OutboundStatus
 from .portal import PortalLink
+from .resolution import BulkAction, BulkStatus, OfferKind, OfferStatus, ResolutionOffer, TicketPresence
 from .search import SearchEntry
+from .shopper import Rating, Withdrawal
+from .sla import EscalationAction, EscalationRule, EscalationTimer, SlaPolicy
 from .tenancy import MediationService, Merchant
 from .ticket import (
                      Attachment,
@@ -25,9 +30,13 @@ from .user import ApiToken, Role, User
 from .views import SavedView
 
 __all__ = [
+    "Admissibility", "CaseStatus", "Consent", "EscalationAction", "EscalationRule", "EscalationTimer",
+    "MediationCase", "MediationEvent", "OpenedBy", "SlaPolicy",
+    "BulkAction", "BulkStatus", "OfferKind", "OfferStatus", "ResolutionOffer", "TicketPresence",
     "ApiToken", "Attachment", "Base", "Category", "CategorySource", "Channel", "Customer", "DeliveryStatus",
     "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure", "Macro",
-    "MediationService", "Merchant", "Message", "Order", "PortalLink", "Priority", "Refund", "Role", "SavedView", "SearchEntry",
-    "Status", "Ticket",
-    "TicketEvent", "TicketTag", "TriageCorrection", "TriageModel", "User", "utcnow",
+    "Mailbox", "OutboundMail", "OutboundStatus",
+    "MediationService", "Merchant", "Message", "Order", "PortalLink", "Rating", "Priority", "Refund", "Role",
+    "SavedView", "SearchEntry", "Status", "Ticket",
+    "TicketEvent", "TicketTag", "TriageCorrection", "TriageModel", "User", "Withdrawal", "utcnow",
 ]

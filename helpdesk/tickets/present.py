@@ -67,7 +67,10 @@ def events_of(ticket: Ticket) -> list[TicketEvent]:
 
 
 def ticket_detail(ticket: Ticket, **kw: Any) -> dict[str, Any]:
+    from ..sla.legal import legal_view
+
     data = ticket_view(ticket, **kw)
+    data["sla"]["legal_clocks"] = legal_view(ticket, kw.get("now") or utcnow())
     data["messages"] = [message_view(m) for m in messages_of(ticket)]
     data["events"] = [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "data": e.data, "created_at": e.created_at}
                       for e in events_of(ticket)]

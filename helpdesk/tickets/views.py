@@ -1,7 +1,21 @@
 """The first staff pages: the merchant's ticket list and one ticket with its messages and timeline."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from decimal import Decimal
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,14 +25,26 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..auth.scoping import get_ticket, scoped
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..files import path_for
 from ..labels import LABELS
-from ..models import Attachment, Category, Channel, Priority, Role, Status, utcnow
-from ..sla import clocks
+from ..models import (
+    Attachment,
+    BulkStatus,
+    Category,
+    Channel,
+    OfferKind,
+    Priority,
+    Role,
+    Status,
+    Ticket,
+    utcnow,
+)
 from ..portal.links import portal_url_for
-from . import listing, macros, queues, services
+from ..sla import clocks
+from . import bulk, listing, macros, presence, queues, resolutions, services
+from .merge import absorbed_into, merge_tickets, merged_into
 from .present import events_of, messages_of, order_view
 
 bp = Blueprint("tickets", __name__)
@@ -120,7 +146,8 @@ def show(ref: str):  # type: ignore[no-untyped-def]
         # A portal link is made (and kept) only when the macro asks for one.
         portal_url = portal_url_for(ticket) if "{portal_link}" in macro.body else None
         reply.body.data = macros.fill(macro, ticket, current_user, portal_url=portal_url)
-        db.session.commit()
+    presence.touch(ticket, current_user)
+    db.session.commit()
     return render_template("staff/ticket.html", ticket=ticket, messages=messages_of(ticket), events=events_of(ticket),
                            order=order_view(ticket), sla=clocks.view(ticket, utcnow()), reply=reply,
                            form=form, macros=available, chosen_macro=chosen)
@@ -131,9 +158,13 @@ def reply(ref: str):  # type: ignore[no-untyped-def]
     ticket = get_ticket(ref, for_update=True)
     form = ReplyForm()
     if form.validate_on_submit():
+        missed = presence.arrived_since(ticket, request.form.get("seen_message", type=int), current_user)
         services.add_staff_message(ticket, current_user, form.body.data or "", internal=bool(form.internal.data))
         db.session.commit()
         flash(_("Note added.") if form.internal.data else _("Reply sent."), "success")
+        if missed:
+            flash(_("Another message arrived while you were writing: check that your answer still fits."),
+                  "warning")
     else:
         flash(_("Write something first."), "error")
     return redirect(url_for("tickets.show", ref=ticket.ref))
@@ -163,3 +194,126 @@ def attachment(attachment_id: int):  # type: ignore[no-untyped-def]
     # Always a download, never rendered inline from our origin (SPEC 7.1).
     return send_file(path_for(row.sha256), mimetype="application/octet-stream", as_attachment=True,
                      download_name=row.filename)
+
+
+# --- the workspace: resolution offers, merge, bulk actions, collision warning --------------------------------
+
+class OfferForm(FlaskForm):
+    kind = SelectField(_l("Offer"), choices=[SelectChoice(k.value, LABELS.get(k.value, k.value)) for k in OfferKind])
+    amount = StringField(_l("Amount"), validators=[Length(max=20)])
+    currency = StringField(_l("Currency"))  # checked against ISO 4217 by the service, with a clearer message
+    note = StringField(_l("Note"), validators=[Length(max=500)])
+
+
+class MergeForm(FlaskForm):
+    other = StringField(_l("Merge this ticket into this one"), validators=[DataRequired(), Length(max=16)])
+
+
+class BulkForm(FlaskForm):
+    action = SelectField(_l("Action"), choices=[SelectChoice("assign", _l("Assign to")),
+                                                SelectChoice("tag", _l("Add the tag")),
+                                                SelectChoice("close", _l("Close"))])
+    value = StringField(_l("Agent email or tag"), validators=[Length(max=254)])
+
+
+def _flash_refusal(exc: DomainError) -> None:
+    db.session.rollback()
+    details = [m for msgs in (exc.fields or {}).values() for m in (msgs if isinstance(msgs, list) else [msgs])]
+    flash(" ".join(str(d) for d in details) or exc.message, "error")
+
+
+@bp.post("/tickets/<ref>/resolutions")
+def offer(ref: str):  # type: ignore[no-untyped-def]
+    ticket = get_ticket(ref, for_update=True)
+    form = OfferForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Check the offer."))
+        resolutions.offer_resolution(ticket, current_user, form.kind.data or "", form.amount.data,
+                                     form.currency.data, form.note.data or "")
+        db.session.commit()
+        flash(_("Offer recorded."), "success")
+    except DomainError as exc:
+        _flash_refusal(exc)
+    return redirect(url_for("tickets.show", ref=ticket.ref))
+
+
+@bp.post("/tickets/<ref>/resolutions/<int:offer_id>")
+def decide(ref: str, offer_id: int):  # type: ignore[no-untyped-def]
+    ticket = get_ticket(ref, for_update=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        resolutions.decide_offer(ticket, offer_id, request.form.get("status", ""), current_user)
+        db.session.commit()
+        flash(_("Offer updated."), "success")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        _flash_refusal(exc)
+    return redirect(url_for("tickets.show", ref=ticket.ref))
+
+
+@bp.post("/tickets/<ref>/merge")
+def merge(ref: str):  # type: ignore[no-untyped-def]
+    survivor = get_ticket(ref, for_update=True)
+    form = MergeForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Give the reference of the ticket to merge."))
+        absorbed = get_ticket((form.other.data or "").strip(), for_update=True)
+        merge_tickets(survivor, absorbed, current_user)
+        db.session.commit()
+        flash(_("%(ref)s was merged into this ticket.", ref=absorbed.ref), "success")
+    except NotFound:
+        db.session.rollback()
+        flash(_("No ticket of yours has that reference."), "error")
+    except DomainError as exc:
+        _flash_refusal(exc)
+    return redirect(url_for("tickets.show", ref=survivor.ref))
+
+
+@bp.post("/tickets/bulk")
+def bulk_start():  # type: ignore[no-untyped-def]
+    form = BulkForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Choose an action."))
+        started = bulk.start_bulk(current_user, form.action.data or "", request.form.getlist("ticket"),
+                                  form.value.data or "")
+        db.session.commit()
+    except DomainError as exc:
+        _flash_refusal(exc)
+        return redirect(url_for("tickets.index"))
+    return redirect(url_for("tickets.bulk_progress", bulk_id=started.id))
+
+
+@bp.get("/tickets/bulk/<int:bulk_id>")
+def bulk_progress(bulk_id: int):  # type: ignore[no-untyped-def]
+    row = bulk.bulk_of(bulk_id, current_user.merchant_id)
+    if row is None:
+        abort(404)
+    finished = row.status is BulkStatus.FINISHED
+    response = make_response(render_template("staff/bulk.html", bulk=row, finished=finished))
+    if not finished:
+        response.headers["Refresh"] = "2"  # besides the page's meta refresh: no script may run (CSP)
+    return response
+
+
+@bp.app_context_processor
+def workspace_helpers() -> dict[str, Any]:
+    """What the ticket and list pages need from the workspace: the ledger, merges, who else is here, bulk form."""
+
+    def ledger(ticket: Ticket) -> dict[str, Any]:
+        offers = resolutions.offers_of(ticket)
+        return {"offers": offers, "totals": resolutions.ledger_totals(ticket, offers), "form": OfferForm(),
+                "merge_form": MergeForm(), "kinds": [k.value for k in OfferKind]}
+
+    def collision(ticket: Ticket) -> dict[str, Any]:
+        return {"others": presence.others_on(ticket, current_user), "absorbed": absorbed_into(ticket),
+                "merged_into": merged_into(ticket), "last_message_id": presence.last_message_id(ticket)}
+
+    def format_money(amount: Decimal, currency: str) -> str:
+        return format_currency(amount, currency)
+
+    return {"resolution_ledger": ledger, "collision": collision, "bulk_form": BulkForm, "format_money": format_money}

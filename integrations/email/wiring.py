@@ -14,6 +14,12 @@ def init_app(app: Flask) -> None:
     if acknowledge_by_email not in notifications.ACKNOWLEDGERS:
         notifications.ACKNOWLEDGERS.append(acknowledge_by_email)
     notifications.REPLY_SENDERS["email"] = send_reply_by_email
+    from helpdesk.sla import notify
+
+    from .staff_notices import mail_staff_notice
+
+    if mail_staff_notice not in notify.NOTIFIERS:
+        notify.NOTIFIERS.append(mail_staff_notice)
     for command in COMMANDS:
         app.cli.add_command(command)
     from .views import bp

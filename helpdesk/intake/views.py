@@ -3,23 +3,20 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ..auth.pages import SUPERVISORS, restrict_pages
 from ..errors import DomainError
 from ..extensions import db
-from ..models import InboundDelivery, Role
+from ..models import InboundDelivery
 from .journal import failed_deliveries, replay
 
 bp = Blueprint("deliveries", __name__)
 PREVIEW_BYTES = 20_000
 
 
-@bp.before_request
-@login_required
-def supervisors_only():  # type: ignore[no-untyped-def]
-    if current_user.role is not Role.SUPERVISOR:
-        abort(404)
+restrict_pages(bp, SUPERVISORS)
 
 
 def _own(delivery_id: int) -> InboundDelivery:

@@ -5,20 +5,17 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..auth.pages import SUPERVISORS, restrict_pages
 from ..extensions import db
-from ..models import Merchant, Role, utcnow
+from ..models import Merchant, utcnow
 from .service import CATEGORIES, build_report, period, report_csv
 
 bp = Blueprint("reports", __name__)
 
 
-@bp.before_request
-@login_required
-def supervisors_only():  # type: ignore[no-untyped-def]
-    if current_user.role is not Role.SUPERVISOR:
-        abort(404)
+restrict_pages(bp, SUPERVISORS)
 
 
 def _report():  # type: ignore[no-untyped-def]

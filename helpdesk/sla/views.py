@@ -4,16 +4,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..auth.pages import STAFF, restrict_pages
 from ..auth.scoping import get_ticket, require_role
 from ..errors import DomainError
 from ..extensions import db
@@ -52,11 +53,7 @@ class EscalateForm(FlaskForm):
     currency = StringField(_l("Currency"), validators=[Optional(), Regexp(r"^[A-Za-z]{3}$")])
 
 
-@bp.before_request
-@login_required
-def supervisors_only() -> None:
-    if not current_user.is_staff:
-        abort(404)
+restrict_pages(bp, STAFF)
 
 
 def _merchant() -> Merchant:

@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from ..auth.pages import STAFF, restrict_pages
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..models import Macro, Role
@@ -26,11 +27,7 @@ class MacroForm(FlaskForm):
     shared = BooleanField(_l("Shared with the team"))
 
 
-@bp.before_request
-@login_required
-def staff_only():  # type: ignore[no-untyped-def]
-    if not current_user.is_staff:
-        abort(404)
+restrict_pages(bp, STAFF)
 
 
 @bp.get("/macros")

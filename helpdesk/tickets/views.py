@@ -18,12 +18,13 @@ from flask import (
 from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from ..auth.pages import STAFF, restrict_pages
 from ..auth.scoping import get_ticket, scoped
 from ..errors import DomainError, NotFound
 from ..extensions import db
@@ -61,11 +62,7 @@ class TicketForm(FlaskForm):
     category = SelectField(_l("Category"), choices=[SelectChoice(c.value, LABELS[c.value]) for c in Category])
 
 
-@bp.before_request
-@login_required
-def staff_only():  # type: ignore[no-untyped-def]
-    if not current_user.is_staff:
-        abort(404)
+restrict_pages(bp, STAFF)
 
 
 LIST_FILTERS = ("q", "status", "category", "priority", "channel", "assignee", "tag", "order", "email")

@@ -1,21 +1,18 @@
 """The supervisor's page of the merchant's mailboxes and their health (SPEC 4.2: fetching never stops silently)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template
+from flask_login import current_user
 
-from helpdesk.models import Role, utcnow
+from helpdesk.auth.pages import SUPERVISORS, restrict_pages
+from helpdesk.models import utcnow
 
 from .health import health_of
 
 bp = Blueprint("mailboxes", __name__)
 
 
-@bp.before_request
-@login_required
-def supervisors_only():  # type: ignore[no-untyped-def]
-    if current_user.role is not Role.SUPERVISOR:
-        abort(404)
+restrict_pages(bp, SUPERVISORS)
 
 
 @bp.get("/mailboxes")

@@ -77,7 +77,7 @@ def _init_extensions(app: Flask) -> None:
     # Limits are shared by every web process through Redis; per process in the embedded mode.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_locale)
+    babel.init_app(app, locale_selector=_locale, timezone_selector=_timezone)
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
@@ -93,6 +93,14 @@ def _locale() -> str:
     # Shopper pages: an explicit choice (g.language), else the browser, else the shop's language (SPEC 4.3).
     return (g.get("language") or lang or request.accept_languages.best_match(["fr", "en", "ar"])
             or g.get("default_language") or "fr")
+
+
+def _timezone() -> str:
+    """Dates are shown in the merchant's time zone: the staff member's shop, or the shop of the portal page."""
+    from flask_login import current_user
+
+    merchant = g.get("merchant") or getattr(current_user, "merchant", None)
+    return getattr(merchant, "timezone", None) or "UTC"
 
 
 def _register_parts(app: Flask) -> None:

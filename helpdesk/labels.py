@@ -1,9 +1,10 @@
-"""What staff read for the fixed values of the API (categories, statuses, priorities, channels)."""
+"""What staff read: the fixed values of the API (categories, statuses, …) by name, instants and days localised."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask
+from flask_babel import format_date, format_datetime, get_timezone
 from flask_babel import lazy_gettext as _l
 
 LABELS: dict[str, Any] = {
@@ -30,5 +31,17 @@ def label(value: Any) -> Any:
     return LABELS.get(key, key)
 
 
+def when(value: Any, fmt: str = "short") -> str:
+    """An instant in the reader's language, in the merchant's time zone (Babel's selectors pick both)."""
+    return format_datetime(value, fmt) if value is not None else ""
+
+
+def day(value: Any) -> str:
+    return format_date(value.astimezone(get_timezone()) if hasattr(value, "astimezone") else value, "medium") \
+        if value is not None else ""
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["day"] = day

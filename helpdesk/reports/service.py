@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Category, Channel, Merchant, Ticket
+from ..models import Category, Channel, Merchant, Rating, Ticket
 
 MAX_DAYS = 366
+SATISFIED = 4  # on the portal's 1–5 scale, 4 and 5 count as satisfied (CSAT)
 CATEGORIES = [c.value for c in Category]
 CHANNELS = [c.value for c in Channel]
 
@@ -29,6 +30,9 @@ class Day:
     by_category: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     resolved: int = 0
     breached: int = 0
+    ratings: int = 0
+    satisfied: int = 0
+    score_sum: int = 0
 
 
 @dataclass
@@ -46,6 +50,19 @@ class Report:
     @property
     def breach_rate(self) -> float | None:
         return round(self.breached / self.opened, 4) if self.opened else None
+
+    @property
+    def ratings(self) -> int:
+        return sum(d.ratings for d in self.days)
+
+    @property
+    def csat(self) -> float | None:
+        """Share of ratings that are satisfied (4 or 5), the usual CSAT."""
+        return round(sum(d.satisfied for d in self.days) / self.ratings, 4) if self.ratings else None
+
+    @property
+    def average_score(self) -> float | None:
+        return round(sum(d.score_sum for d in self.days) / self.ratings, 2) if self.ratings else None
 
     @property
     def busiest(self) -> int:
@@ -86,6 +103,14 @@ def build_report(merchant: Merchant, start: date, end: date) -> Report:
             first.append((answered - created).total_seconds() / 60)
         if first_breached or res_breached:
             day.breached += 1
+    scores = db.session.execute(select(Rating.created_at, Rating.score).where(
+        Rating.merchant_id == merchant.id, Rating.created_at >= since, Rating.created_at < until)).all()
+    for rated_at, score in scores:
+        day = days.get(rated_at.astimezone(zone).date())
+        if day is not None:
+            day.ratings += 1
+            day.score_sum += score
+            day.satisfied += score >= SATISFIED
     ordered = [days[d] for d in sorted(days)]
     return Report(start, end, ordered, by_channel,
                   round(statistics.median(first), 1) if first else None,
@@ -97,11 +122,11 @@ def report_csv(report: Report) -> str:
     """One line per day, then the totals: the same numbers as the page."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["day", "opened", *CATEGORIES, "resolved", "sla_breached"])
+    writer.writerow(["day", "opened", *CATEGORIES, "resolved", "sla_breached", "ratings", "satisfied"])
     for d in report.days:
         writer.writerow([d.day.isoformat(), d.opened, *(d.by_category[c] for c in CATEGORIES), d.resolved,
-                         d.breached])
+                         d.breached, d.ratings, d.satisfied])
     writer.writerow(["total", report.opened,
                      *(sum(d.by_category[c] for d in report.days) for c in CATEGORIES), report.resolved,
-                     report.breached])
+                     report.breached, report.ratings, sum(d.satisfied for d in report.days)])
     return out.getvalue()

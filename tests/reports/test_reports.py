@@ -4,14 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from helpdesk.extensions import db
-from helpdesk.models import Category, Channel
+from helpdesk.models import Category, Rating, Ticket
 from tests.conftest import PASSWORD, make_merchant, make_ticket, make_user
-
-UTC = timezone.utc
 
 
 def _login(client: Any, user: Any) -> None:
@@ -41,11 +39,16 @@ def test_page_chart_and_csv_agree(app, client):
     _ticket(shop, datetime(2026, 11, 3, 23, 30, tzinfo=UTC), Category.NON_CONFORMITY,
             resolved_after=timedelta(hours=1))
     _ticket(make_merchant(), day1, Category.RETURN)  # another merchant's: never counted
+    rated = db.session.query(Ticket).filter_by(merchant_id=shop.id).order_by(Ticket.id).limit(3).all()
+    for ticket, score in zip(rated, (5, 4, 2), strict=True):
+        db.session.add(Rating(merchant_id=shop.id, ticket_id=ticket.id, score=score,
+                              created_at=datetime(2026, 11, 5, 10, 0, tzinfo=UTC)))
+    db.session.commit()
     _login(client, make_user(shop, "supervisor"))
 
     page = client.get("/reports", query_string={"from": "2026-11-01", "to": "2026-11-07"}).get_data(as_text=True)
     kpi = dict(re.findall(r'data-kpi="(\w+)">(\d+)', page))
-    assert kpi == {"opened": "4", "resolved": "2", "breached": "1"}
+    assert kpi == {"opened": "4", "resolved": "2", "breached": "1", "csat": "67"}
     chart = {d: int(n) for d, n in re.findall(r'data-day="([\d-]+)" data-opened="(\d+)"', page)}
     assert chart["2026-11-02"] == 3 and chart["2026-11-03"] == 0 and chart["2026-11-04"] == 1
     assert len(chart) == 7
@@ -62,6 +65,9 @@ def test_page_chart_and_csv_agree(app, client):
     assert (total["opened"], total["resolved"], total["sla_breached"]) == ("4", "2", "1")
     # Medians on the page: first response 30 and 90 min -> 60; resolution 5 h and 1 h -> 3 h.
     assert "60.0 min" in page and "3.0 h" in page
+    # Three ratings (5, 4, 2): two satisfied, 67 %, average 3.67, the same in the CSV.
+    assert 'data-kpi="csat">67 %' in page and "3.67" in page
+    assert (total["ratings"], total["satisfied"]) == ("3", "2") and per_day["2026-11-05"]["ratings"] == "3"
 
 
 def test_reports_are_for_supervisors_and_bad_dates_fall_back(app, client):

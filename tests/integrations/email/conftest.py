@@ -37,9 +37,10 @@ def imap_user(dovecot: Dovecot) -> tuple[str, str]:
 
 
 @pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
+def smtp_sink(app: Any) -> Iterator[SmtpSink]:
     sink = SmtpSink().start()
     yield sink
+    app.extensions["helpdesk_drain"]()  # the mails a test queued are sent before the server goes
     sink.stop()
 
 

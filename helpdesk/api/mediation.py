@@ -6,9 +6,12 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..auth.scoping import require_role
+from ..extensions import db
 from ..mediation import queue
+from ..mediation.dossier import complete_dossier
 from ..mediation.present import case_view
-from ..models import CaseStatus
+from ..models import CaseStatus, Role
 
 blp = Blueprint("mediation_api", __name__, url_prefix="/api/v1/mediation", description="Mediation cases")
 CONSENT = ["pending", "accepted", "declined"]
@@ -115,3 +118,30 @@ def list_cases(args: dict[str, Any]) -> dict[str, Any]:
 def get_case(id: str) -> dict[str, Any]:
     """One case with its dossier and history, as the caller may see it."""
     return case_view(queue.get_case(id))
+
+
+class IdentifiersIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    ice = fields.Str(validate=validate.Regexp(r"^\d{15}$", error="An ICE has 15 digits."))
+    rc = fields.Str(validate=validate.Length(1, 40))
+    siren = fields.Str(validate=validate.Regexp(r"^\d{9}$", error="A SIREN has 9 digits."))
+
+
+class DossierIn(Schema):
+    claim = fields.Str(validate=validate.Length(1, 5000))
+    amount_in_dispute = fields.Nested(AmountSchema)
+    identifiers = fields.Nested(IdentifiersIn)
+
+
+@blp.patch("/cases/<id>")
+@blp.arguments(DossierIn)
+@blp.response(200, CaseOut)
+def complete_case_dossier(data: dict[str, Any], id: str) -> dict[str, Any]:
+    """Complete the dossier (the mediator, or a supervisor of the merchant); evidence goes as messages."""
+    case = queue.get_case(id, for_update=True)  # looked up first: another party's case is a plain 404
+    principal = require_role(Role.MEDIATOR, Role.SUPERVISOR)
+    complete_dossier(case, data, principal.actor)
+    db.session.commit()
+    return case_view(case)

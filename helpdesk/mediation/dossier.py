@@ -183,3 +183,38 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def complete_dossier(case: MediationCase, changes: dict[str, Any], actor: str, *,
+                     now: datetime | None = None) -> list[str]:
+    """A party or the mediator fills in what the dossier lacks (SPEC 6.1 `PATCH`): the claim, the amount in
+    dispute, the merchant's company identifiers. Recorded on the case and the ticket; once nothing required
+    is missing the admissibility and 90-day clocks start. Returns the fields that changed."""
+    from ..merchants import IDENTIFIER_KEYS
+    from ..models import Merchant
+
+    if case.status not in ACTIVE_CASE_STATUSES:
+        raise InvalidTransition(f"the case is {case.status.value}: its dossier is closed")
+    now = now or utcnow()
+    merchant = db.session.get(Merchant, case.merchant_id)
+    assert merchant is not None
+    changed = []
+    if changes.get("claim") is not None and changes["claim"] != case.claim:
+        case.claim = changes["claim"]
+        changed.append("claim")
+    amount = changes.get("amount_in_dispute")
+    if amount is not None:
+        case.amount_value, case.amount_currency = Decimal(amount["value"]), amount["currency"].upper()
+        changed.append("amount_in_dispute")
+    identifiers = {k: v for k, v in (changes.get("identifiers") or {}).items() if k in IDENTIFIER_KEYS and v}
+    if identifiers:
+        merchant.identifiers = {**(merchant.identifiers or {}), **identifiers}
+        changed.append("identifiers")
+    if changed:
+        record_case_event(case, "dossier.updated", actor, {"fields": changed}, at=now)
+        ticket = db.session.get(Ticket, case.ticket_id)
+        if ticket is not None:
+            record_event(ticket, "mediation.dossier_updated", actor, {"case_id": case.id, "fields": changed}, at=now)
+        if complete_if_ready(case, merchant, now):
+            record_case_event(case, "dossier.completed", actor, {}, at=now)
+    return changed

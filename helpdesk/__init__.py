@@ -97,9 +97,10 @@ def _locale() -> str:
 
 def _timezone() -> str:
     """Dates are shown in the merchant's time zone: the staff member's shop, or the shop of the portal page."""
+    from flask import has_request_context
     from flask_login import current_user
 
-    merchant = g.get("merchant") or getattr(current_user, "merchant", None)
+    merchant = g.get("merchant") or (getattr(current_user, "merchant", None) if has_request_context() else None)
     return getattr(merchant, "timezone", None) or "UTC"
 
 

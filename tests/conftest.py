@@ -161,3 +161,10 @@ def make_ticket(merchant: Any, message: str = "Mon colis n'est jamais arrivé.",
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def login(client: Any, user: Any) -> None:
+    """Sign the test client in as `user` on the staff pages (whoever was signed in before is signed out)."""
+    client.post("/logout")
+    r = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]

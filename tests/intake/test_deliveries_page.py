@@ -10,7 +10,7 @@ from helpdesk.intake.complaint import Complaint
 from helpdesk.intake.journal import Rejected, accept_delivery, handles, process_delivery
 from helpdesk.models import Channel, DeliveryStatus, InboundDelivery, Merchant
 from helpdesk.tickets.services import open_or_thread
-from tests.conftest import PASSWORD, make_merchant, make_user
+from tests.conftest import login, make_merchant, make_user
 
 OUTAGE = {"down": True}
 
@@ -22,11 +22,6 @@ def _needs_the_carrier(delivery: InboundDelivery) -> Any:
         raise Rejected("carrier API answered 503")
     complaint = Complaint(email="shopper@example.com", message="Où est mon colis #1042 ?", order_number="#1042")
     return open_or_thread(db.session.get(Merchant, delivery.merchant_id), complaint, Channel.WEBHOOK).ticket
-
-
-def _login(client: Any, user: Any) -> None:
-    r = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert r.status_code == 302, r.get_data(as_text=True)[:500]
 
 
 @pytest.fixture
@@ -42,7 +37,7 @@ def failed(app: Any) -> Any:
 
 def test_supervisor_sees_the_failure_with_its_reason_and_the_raw_payload(app, client, failed):
     merchant, delivery_id = failed
-    _login(client, make_user(merchant, "supervisor"))
+    login(client, make_user(merchant, "supervisor"))
     listing = client.get("/deliveries").get_data(as_text=True)
     assert f"/deliveries/{delivery_id}" in listing and "carrier API answered 503" in listing
     page = client.get(f"/deliveries/{delivery_id}").get_data(as_text=True)
@@ -51,7 +46,7 @@ def test_supervisor_sees_the_failure_with_its_reason_and_the_raw_payload(app, cl
 
 def test_replay_from_the_page_turns_it_into_a_ticket_once(app, client, failed):
     merchant, delivery_id = failed
-    _login(client, make_user(merchant, "supervisor"))
+    login(client, make_user(merchant, "supervisor"))
     OUTAGE["down"] = False  # the cause is fixed
     r = client.post(f"/deliveries/{delivery_id}/replay")
     assert r.status_code == 302
@@ -69,11 +64,10 @@ def test_replay_from_the_page_turns_it_into_a_ticket_once(app, client, failed):
 
 def test_agents_and_other_merchants_cannot_see_or_replay_it(app, client, failed):
     merchant, delivery_id = failed
-    _login(client, make_user(merchant, "agent"))
+    login(client, make_user(merchant, "agent"))
     assert client.get("/deliveries").status_code == 404
     assert client.post(f"/deliveries/{delivery_id}/replay").status_code == 404
-    client.post("/logout")
-    _login(client, make_user(make_merchant(), "supervisor"))
+    login(client, make_user(make_merchant(), "supervisor"))
     assert client.get(f"/deliveries/{delivery_id}").status_code == 404
     assert client.post(f"/deliveries/{delivery_id}/replay").status_code == 404
     assert "carrier-1" not in client.get("/deliveries").get_data(as_text=True)

@@ -9,12 +9,7 @@ from typing import Any
 
 from helpdesk.extensions import db
 from helpdesk.models import Category, Rating, Ticket
-from tests.conftest import PASSWORD, make_merchant, make_ticket, make_user
-
-
-def _login(client: Any, user: Any) -> None:
-    client.post("/logout")
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+from tests.conftest import login, make_merchant, make_ticket, make_user
 
 
 def _ticket(merchant: Any, created: datetime, category: Category, channel: str = "email", *,
@@ -44,7 +39,7 @@ def test_page_chart_and_csv_agree(app, client):
         db.session.add(Rating(merchant_id=shop.id, ticket_id=ticket.id, score=score,
                               created_at=datetime(2026, 11, 5, 10, 0, tzinfo=UTC)))
     db.session.commit()
-    _login(client, make_user(shop, "supervisor"))
+    login(client, make_user(shop, "supervisor"))
 
     page = client.get("/reports", query_string={"from": "2026-11-01", "to": "2026-11-07"}).get_data(as_text=True)
     kpi = dict(re.findall(r'data-kpi="(\w+)">(\d+)', page))
@@ -72,10 +67,10 @@ def test_page_chart_and_csv_agree(app, client):
 
 def test_reports_are_for_supervisors_and_bad_dates_fall_back(app, client):
     shop = make_merchant()
-    _login(client, make_user(shop, "agent"))
+    login(client, make_user(shop, "agent"))
     assert client.get("/reports").status_code == 404
     assert client.get("/reports.csv").status_code == 404
-    _login(client, make_user(shop, "supervisor"))
+    login(client, make_user(shop, "supervisor"))
     r = client.get("/reports", query_string={"from": "not-a-date", "to": "2026-13-45"})
     assert r.status_code == 200
     assert len(re.findall(r'data-day="', r.get_data(as_text=True))) == 30

@@ -8,11 +8,7 @@ from helpdesk.extensions import db
 from helpdesk.models import BulkAction, BulkStatus, Status, Ticket
 from helpdesk.tickets.present import events_of
 from helpdesk.tickets.timeline import verify_chain
-from tests.conftest import PASSWORD, make_merchant, make_ticket, make_user
-
-
-def _login(client: Any, user: Any) -> None:
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+from tests.conftest import login, make_merchant, make_ticket, make_user
 
 
 def _counts(page: str) -> dict[str, int]:
@@ -30,7 +26,7 @@ def test_bulk_close_runs_as_a_job_and_the_progress_page_follows_it(app, client, 
     stuck = tickets[3]
     stuck.status = Status.ESCALATED  # mediation decides its status: the close must fail, alone
     db.session.commit()
-    _login(client, agent)
+    login(client, agent)
     assert f'name="ticket" value="{tickets[0].ref}"' in client.get("/tickets").get_data(as_text=True)
 
     r = _bulk(client, [t.ref for t in tickets], "close")
@@ -58,7 +54,7 @@ def test_an_unfinished_bulk_action_page_refreshes_itself_without_script(app, cli
                      errors=[], status=BulkStatus.RUNNING, done=1)
     db.session.add(row)
     db.session.commit()
-    _login(client, agent)
+    login(client, agent)
     page = client.get(f"/tickets/bulk/{row.id}")
     text = page.get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="2">' in text and page.headers["Refresh"] == "2"
@@ -70,7 +66,7 @@ def test_bulk_assign_and_tag_go_through_the_services(app, client, drain):
     merchant = make_merchant()
     boss, agent = make_user(merchant, "supervisor"), make_user(merchant, "agent")
     tickets = [make_ticket(merchant, f"Retour de l'article {n}") for n in range(3)]
-    _login(client, boss)
+    login(client, boss)
     _bulk(client, [t.ref for t in tickets], "assign", agent.email.upper())
     _bulk(client, [t.ref for t in tickets[:2]], "tag", "Fragile")
     drain()
@@ -88,7 +84,7 @@ def test_bulk_actions_touch_only_the_merchants_own_tickets(app, client, drain):
     mine, theirs = make_merchant(), make_merchant()
     agent, their_agent = make_user(mine, "agent"), make_user(theirs, "agent")
     my_ticket, their_ticket = make_ticket(mine), make_ticket(theirs)
-    _login(client, agent)
+    login(client, agent)
     page = _bulk(client, [their_ticket.ref], "close")
     assert page.status_code == 302 and not re.search(r"/tickets/bulk/\d+$", page.headers["Location"])
     r = _bulk(client, [my_ticket.ref, their_ticket.ref], "close")
@@ -99,6 +95,5 @@ def test_bulk_actions_touch_only_the_merchants_own_tickets(app, client, drain):
     assert db.session.get(Ticket, my_ticket.id).status is Status.CLOSED
 
     # Their own progress page is not ours to see.
-    client.post("/logout")
-    _login(client, their_agent)
+    login(client, their_agent)
     assert client.get(r.headers["Location"]).status_code == 404

@@ -3,20 +3,14 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 from helpdesk.extensions import db
 from helpdesk.models import Fulfilment, Macro, Order
-from tests.conftest import PASSWORD, make_merchant, make_ticket, make_user
-
-
-def _login(client: Any, user: Any) -> None:
-    client.post("/logout")
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+from tests.conftest import login, make_merchant, make_ticket, make_user
 
 
 def _reply_box(page: str) -> str:
-    m = re.search(r'<textarea[^>]*id="body"[^>]*>(.*?)</textarea>', page, re.S)
+    m = re.search(r'<textarea[^>]*id="body"[^>]*>(.*?)</textarea>', page, re.DOTALL)
     assert m, page[:2000]
     return html.unescape(m.group(1)).strip()
 
@@ -33,7 +27,7 @@ def test_a_shared_macro_fills_the_reply_with_the_tickets_details(app, client):
     db.session.commit()
     ticket = make_ticket(merchant, "Où est mon colis ?", name="Salma Bennani", order_number="#1043")
 
-    _login(client, boss)
+    login(client, boss)
     r = client.post("/macros", data={"name": "Suivi du colis", "language": "fr", "shared": "y", "body":
                                      "Bonjour {shopper_name}, votre commande {order_number} est en route : "
                                      "{tracking_link}. {agent_name}, {shop_name} ({ref}) {unknown}"})
@@ -41,7 +35,7 @@ def test_a_shared_macro_fills_the_reply_with_the_tickets_details(app, client):
     macro = db.session.query(Macro).one()
     assert macro.owner_id is None
 
-    _login(client, agent)
+    login(client, agent)
     page = client.get(f"/tickets/{ticket.ref}", query_string={"macro": macro.id}).get_data(as_text=True)
     assert _reply_box(page) == ("Bonjour Salma Bennani, votre commande #1043 est en route : "
                                 f"https://track.example/AB123. Yasmine, Maison Atlas ({ticket.ref}) {{unknown}}")
@@ -52,11 +46,11 @@ def test_agents_keep_their_own_macros_and_cannot_change_the_teams(app, client):
     boss, agent, other = (make_user(merchant, "supervisor"), make_user(merchant, "agent"),
                           make_user(merchant, "agent"))
     ticket = make_ticket(merchant, "Colis cassé")
-    _login(client, boss)
+    login(client, boss)
     client.post("/macros", data={"name": "Équipe", "language": "fr", "shared": "y", "body": "Bonjour"})
     shared = db.session.query(Macro).one()
 
-    _login(client, agent)
+    login(client, agent)
     client.post("/macros", data={"name": "Perso", "language": "en", "shared": "y", "body": "Hi {shopper_name}"})
     db.session.rollback()
     own = db.session.query(Macro).filter_by(name="Perso").one_or_none()
@@ -68,7 +62,7 @@ def test_agents_keep_their_own_macros_and_cannot_change_the_teams(app, client):
     db.session.rollback()
     assert db.session.get(Macro, shared.id) is not None  # refused, with a message
 
-    _login(client, other)
+    login(client, other)
     listing = client.get("/macros").get_data(as_text=True)
     assert "Équipe" in listing and "Perso" not in listing
     assert client.get(f"/tickets/{ticket.ref}", query_string={"macro": own.id}).status_code == 404
@@ -81,7 +75,7 @@ def test_another_merchants_macro_is_never_used(app, client):
     foreign = Macro(merchant_id=b.id, name="B", language="fr", body="secret of B")
     db.session.add(foreign)
     db.session.commit()
-    _login(client, make_user(a, "supervisor"))
+    login(client, make_user(a, "supervisor"))
     assert client.get(f"/tickets/{ticket.ref}", query_string={"macro": foreign.id}).status_code == 404
     assert client.get(f"/macros/{foreign.id}").status_code == 404
     assert "secret of B" not in client.get("/macros").get_data(as_text=True)

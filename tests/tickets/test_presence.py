@@ -7,13 +7,13 @@ from typing import Any
 
 from helpdesk.extensions import db
 from helpdesk.models import Message, TicketPresence, utcnow
-from tests.conftest import PASSWORD, make_merchant, make_ticket, make_user
+from tests.conftest import login, make_merchant, make_ticket, make_user
 
 
 def _login(client: Any, user: Any) -> None:
     user.language = "en"  # the assertions read the English pages
     db.session.commit()
-    assert _as(client).post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    login(_as(client), user)
 
 
 def _as(client: Any) -> Any:

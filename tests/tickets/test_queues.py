@@ -9,11 +9,7 @@ import pytest
 
 from helpdesk.extensions import db
 from helpdesk.models import Category, SavedView, Status, utcnow
-from tests.conftest import PASSWORD, make_merchant, make_ticket, make_user
-
-
-def _login(client: Any, user: Any) -> None:
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+from tests.conftest import login, make_merchant, make_ticket, make_user
 
 
 def _counts(page: str) -> dict[str, int]:
@@ -55,7 +51,7 @@ def desk(app: Any) -> Any:
 
 def test_each_queue_counts_and_lists_its_tickets(app, client, desk):
     me, _, refs = desk
-    _login(client, me)
+    login(client, me)
     page = client.get("/tickets").get_data(as_text=True)
     counts = _counts(page)
     assert counts["mine"] == 1 and counts["waiting"] == 1 and counts["breached"] == 1 and counts["due_soon"] == 1
@@ -71,7 +67,7 @@ def test_each_queue_counts_and_lists_its_tickets(app, client, desk):
 
 def test_filters_by_order_email_assignee_and_priority(app, client, desk):
     me, colleague, refs = desk
-    _login(client, me)
+    login(client, me)
 
     def listed(**args: str) -> set[str]:
         return _refs(client.get("/tickets", query_string=args).get_data(as_text=True))
@@ -85,7 +81,7 @@ def test_filters_by_order_email_assignee_and_priority(app, client, desk):
 
 def test_a_supervisor_saves_opens_and_deletes_a_view_of_their_own(app, client, desk):
     me, colleague, refs = desk
-    _login(client, me)
+    login(client, me)
     r = client.post("/views", data={"name": "Retours en cours", "category": "return", "status": "new"})
     assert r.status_code == 302
     view = db.session.query(SavedView).one()
@@ -94,16 +90,14 @@ def test_a_supervisor_saves_opens_and_deletes_a_view_of_their_own(app, client, d
     client.post("/logout")
 
     other = make_user(me.merchant, "supervisor")
-    _login(client, other)
+    login(client, other)
     assert "Retours en cours" not in client.get("/tickets").get_data(as_text=True)
     assert client.post(f"/views/{view.id}/delete").status_code == 404
-    client.post("/logout")
 
-    _login(client, colleague)  # an agent works from queues but does not save views
+    login(client, colleague)  # an agent works from queues but does not save views
     assert client.post("/views", data={"name": "x", "category": "return"}).status_code == 404
-    client.post("/logout")
 
-    _login(client, me)
+    login(client, me)
     assert client.post(f"/views/{view.id}/delete").status_code == 302
     db.session.rollback()
     assert db.session.query(SavedView).count() == 0

@@ -10,11 +10,7 @@ from helpdesk.models import OfferStatus, ResolutionOffer
 from helpdesk.tickets.present import events_of
 from helpdesk.tickets.resolutions import ledger_totals
 from helpdesk.tickets.timeline import verify_chain
-from tests.conftest import PASSWORD, make_merchant, make_ticket, make_user
-
-
-def _login(client: Any, user: Any) -> None:
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+from tests.conftest import login, make_merchant, make_ticket, make_user
 
 
 def _offer(client: Any, ref: str, **data: str) -> str:
@@ -34,7 +30,7 @@ def test_offers_and_answers_are_recorded_and_the_totals_match(app, client):
     merchant = make_merchant()
     agent = make_user(merchant, "agent")
     ticket = make_ticket(merchant, "Le colis est arrivé cassé, je veux être remboursée.")
-    _login(client, agent)
+    login(client, agent)
     _offer(client, ticket.ref, kind="partial_refund", amount="15.50", currency="eur", note="geste commercial")
     _offer(client, ticket.ref, kind="voucher", amount="20", currency="EUR")
     _offer(client, ticket.ref, kind="refund", amount="3.250", currency="KWD")
@@ -77,7 +73,7 @@ def test_offers_and_answers_are_recorded_and_the_totals_match(app, client):
 def test_an_answered_offer_cannot_be_answered_again(app, client):
     merchant = make_merchant()
     ticket = make_ticket(merchant)
-    _login(client, make_user(merchant, "agent"))
+    login(client, make_user(merchant, "agent"))
     _offer(client, ticket.ref, kind="voucher", amount="10", currency="EUR")
     offer = db.session.query(ResolutionOffer).one()
     client.post(f"/tickets/{ticket.ref}/resolutions/{offer.id}", data={"status": "declined"})
@@ -92,7 +88,7 @@ def test_an_answered_offer_cannot_be_answered_again(app, client):
 def test_bad_offers_are_refused_with_a_message(app, client):
     merchant = make_merchant()
     ticket = make_ticket(merchant)
-    _login(client, make_user(merchant, "agent"))
+    login(client, make_user(merchant, "agent"))
     assert "needs an amount" in _offer(client, ticket.ref, kind="refund", currency="EUR")
     assert "ISO 4217" in _offer(client, ticket.ref, kind="refund", amount="10", currency="EURO")
     assert "ISO 4217" in _offer(client, ticket.ref, kind="refund", amount="10", currency="XYZ")
@@ -105,11 +101,11 @@ def test_bad_offers_are_refused_with_a_message(app, client):
 def test_another_merchants_offer_cannot_be_answered(app, client):
     mine, theirs = make_merchant(), make_merchant()
     their_ticket, my_ticket = make_ticket(theirs), make_ticket(mine)
-    _login(client, make_user(theirs, "agent"))
+    login(client, make_user(theirs, "agent"))
     _offer(client, their_ticket.ref, kind="voucher", amount="10", currency="EUR")
     client.post("/logout")
     offer = db.session.query(ResolutionOffer).one()
-    _login(client, make_user(mine, "agent"))
+    login(client, make_user(mine, "agent"))
     # Through my own ticket, their offer's id names nothing.
     r = client.post(f"/tickets/{my_ticket.ref}/resolutions/{offer.id}", data={"status": "accepted"})
     assert r.status_code == 404

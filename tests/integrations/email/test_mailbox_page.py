@@ -1,17 +1,10 @@
 """Supervisors see each mailbox's health: last good poll, messages waiting, the last error, and when it fails."""
 from __future__ import annotations
 
-from typing import Any
-
 from helpdesk.extensions import db
 from integrations.email.health import record_failure, record_success
 from integrations.email.mailboxes import add_mailbox
-from tests.conftest import PASSWORD, make_merchant, make_user
-
-
-def _login(client: Any, user: Any) -> None:
-    client.post("/logout")
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+from tests.conftest import login, make_merchant, make_user
 
 
 def test_a_failing_mailbox_shows_its_error_to_supervisors_only(app, client):
@@ -23,13 +16,13 @@ def test_a_failing_mailbox_shows_its_error_to_supervisors_only(app, client):
     for _ in range(3):
         record_failure(bad.id, "AUTHENTICATIONFAILED Authentication failed.")
 
-    _login(client, make_user(merchant, "supervisor"))
+    login(client, make_user(merchant, "supervisor"))
     page = client.get("/mailboxes").get_data(as_text=True)
     assert "support@atlas.example" in page and "sav@atlas.example" in page
     assert "AUTHENTICATIONFAILED" in page and "3" in page
     assert "pw-1" not in page and "pw-2" not in page
 
-    _login(client, make_user(merchant, "agent"))
+    login(client, make_user(merchant, "agent"))
     assert client.get("/mailboxes").status_code == 404
-    _login(client, make_user(make_merchant(), "supervisor"))
+    login(client, make_user(make_merchant(), "supervisor"))
     assert "sav@atlas.example" not in client.get("/mailboxes").get_data(as_text=True)

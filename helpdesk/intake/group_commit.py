@@ -25,9 +25,6 @@ from ..models import DeliveryStatus, InboundDelivery, utcnow
 from .journal import Accepted
 
 MAX_BATCH = 200
-# Writer threads per process. Measured with bench/webhooks.py: a second one gains nothing on 2 cores
-# (the path is CPU-bound), so one keeps batches larger.
-WRITERS = 1
 WAIT_SECONDS = 30
 
 
@@ -46,7 +43,9 @@ class JournalWriter:
         self.app = app
         self.waiting: list[_Waiting] = []
         self.cond = threading.Condition()
-        self.threads: list[threading.Thread] = []
+        # One writer: a second one, measured with bench/webhooks.py, gains nothing on 2 cores (the path is
+        # CPU-bound) and makes batches smaller.
+        self.thread: threading.Thread | None = None
 
     def accept(self, merchant_id: int, channel: str, key: str, payload: bytes, *, topic: str | None = None,
                meta: dict[str, Any] | None = None) -> Accepted:
@@ -57,11 +56,9 @@ class JournalWriter:
                          "attempts": 0, "received_at": now, "next_attempt_at": now})
         with self.cond:
             self.waiting.append(item)
-            self.threads = [t for t in self.threads if t.is_alive()]
-            while len(self.threads) < WRITERS:
-                thread = threading.Thread(target=self._loop, name="helpdesk-journal", daemon=True)
-                thread.start()
-                self.threads.append(thread)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._loop, name="helpdesk-journal", daemon=True)
+                self.thread.start()
             self.cond.notify()
         if not item.done.wait(WAIT_SECONDS):
             raise TimeoutError("the journal did not confirm the delivery in time")

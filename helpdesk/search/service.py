@@ -79,7 +79,7 @@ def matching_tickets(q: str) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [func.lower(Ticket.ref) == lowered]
     key = order_key(q)
     if key and any(ch.isdigit() for ch in key):
-        conditions.append(func.lower(Ticket.order_number).contains(key, autoescape=True))
+        conditions.append(order_number_contains(key))
     if "@" in q or "." in q:
         conditions.append(Ticket.customer_id.in_(
             select(Customer.id).where(func.lower(Customer.email).contains(lowered, autoescape=True))))
@@ -87,6 +87,11 @@ def matching_tickets(q: str) -> ColumnElement[bool]:
     if words is not None:
         conditions.append(words)
     return or_(*conditions)
+
+
+def order_number_contains(fragment: str) -> ColumnElement[bool]:
+    """Order numbers by fragment ("00234" finds "#100234"); the trigram index on lower(order_number) serves it."""
+    return func.lower(Ticket.order_number).contains(fragment.lower(), autoescape=True)
 
 
 def _words_condition(q: str) -> ColumnElement[bool] | None:

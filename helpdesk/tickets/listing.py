@@ -14,7 +14,7 @@ from ..auth.scoping import scoped
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Customer, Ticket, TicketTag, User, utcnow
-from ..search import matching_tickets
+from ..search import matching_tickets, order_number_contains
 from ..sla import clocks
 from .customers import order_key
 from .services import OPEN_STATUSES
@@ -70,9 +70,7 @@ def filtered(filters: dict[str, Any]) -> Select[tuple[Ticket]]:
             and_(Ticket.first_response_at.is_(None), Ticket.first_response_due_at.between(since, due)),
             and_(Ticket.resolved_at.is_(None), Ticket.resolution_due_at.between(since, due))))
     if filters.get("order"):
-        key = order_key(filters["order"])
-        stmt = stmt.where(func.lower(Ticket.order_number).contains(key or filters["order"].lower(),
-                                                                   autoescape=True))
+        stmt = stmt.where(order_number_contains(order_key(filters["order"]) or filters["order"]))
     if filters.get("email"):
         stmt = stmt.where(Ticket.customer_id.in_(select(Customer.id).where(
             func.lower(Customer.email) == filters["email"].strip().lower())))

@@ -11,7 +11,7 @@ from ..auth.scoping import get_ticket, require_role
 from ..extensions import db
 from ..mediation.dossier import Amount, open_dossier
 from ..mediation.present import case_view
-from ..models import OpenedBy, Role
+from ..models import OpenedBy, Party, Role
 from . import token_required
 from .mediation import AmountSchema, CaseOut
 
@@ -38,4 +38,4 @@ def escalate(data: dict[str, Any], ref: str) -> Any:
                                  claim=data.get("claim"),
                                  amount=Amount(Decimal(amount["value"]), amount["currency"]) if amount else None)
     db.session.commit()
-    return case_view(case), 201 if created else 200
+    return case_view(case, Party.MERCHANT), 201 if created else 200

@@ -39,6 +39,7 @@ from ..tickets.present import events_of, order_view
 from ..tickets.services import change_status
 from ..tickets.timeline import record_event
 from .events import record_case_event
+from .notify import tell_parties
 
 ADMISSIBILITY_DAYS = 21  # the service decides within 3 weeks of a complete dossier (R612-2)
 MEDIATION_DAYS = 90  # and the mediation ends within 90 days of it, unless extended (R612-5)
@@ -83,7 +84,7 @@ def open_dossier(ticket: Ticket, *, by: OpenedBy, reason: str, actor: str, claim
                          amount_currency=amount.currency if amount else None, first_complaint_at=ticket.created_at,
                          dossier=build_dossier(ticket, merchant, now), admissibility_checks=[],
                          created_at=now, updated_at=now)
-    _consent(case, merchant, now)
+    _consent(case)
     db.session.add(case)
     db.session.flush()
     case.admissibility_checks = admissibility_checks(case, merchant, service, now)
@@ -92,13 +93,14 @@ def open_dossier(ticket: Ticket, *, by: OpenedBy, reason: str, actor: str, claim
     record_event(ticket, "mediation.requested", actor, {"case_id": case.id, "opened_by": by.value,
                                                         "reason": case.reason}, at=now)
     change_status(ticket, Status.ESCALATED, "mediation", now=now)
+    tell_parties(case, "submitted", remind_withdrawal=True)
     return case, True
 
 
-def _consent(case: MediationCase, merchant: Merchant, now: datetime) -> None:
+def _consent(case: MediationCase) -> None:
+    """The party that asks has consented by asking; the other is asked once the case is admissible."""
     if case.opened_by is OpenedBy.SHOPPER:
         case.consent_shopper = Consent.ACCEPTED
-        case.merchant_consent_due_at = calendar_for(merchant).add_business_days(now, MERCHANT_ANSWER_WORKING_DAYS)
     else:
         case.consent_merchant = Consent.ACCEPTED
 

@@ -1,21 +1,27 @@
-"""A case shaped as SPEC 6.1 names its fields, for the API and the pages (one place, so both agree).
+"""A case as one viewer may see it, shaped as SPEC 6.1 names its fields.
 
-The room (messages) and proposals arrive with the mediation issue; until
-then they are empty lists, so clients can rely on the fields existing.
+This is the one place that builds a case for a viewer: the API, the pages,
+the portal and the documents all call it, so the room's confidentiality is
+decided here and nowhere else (each party reads the joint channel and its
+own caucus; the mediator reads all three).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..models import MediationCase
+from ..models import MediationCase, Party
 from .dossier import missing_items
 from .events import case_events
+from .proposals import amount_of, proposals_of
+from .room import attachments_of, messages_for, readable_channels
 
 
-def case_view(case: MediationCase, *, full: bool = True) -> dict[str, Any]:
-    """Every field of SPEC 6.1; `full=False` leaves out the dossier and history (queue rows)."""
+def case_view(case: MediationCase, viewer: Party = Party.MEDIATOR, *, full: bool = True) -> dict[str, Any]:
+    """Every field of SPEC 6.1 for `viewer`; `full=False` leaves out the dossier, room and history (queue rows)."""
     merchant, ticket = case.merchant, case.ticket
-    dossier = case.dossier or {}
+    dossier = dict(case.dossier or {})
+    if viewer is Party.SHOPPER:
+        dossier.pop("timeline", None)  # the merchant's internal steps are not the shopper's to read
     amount = None if case.amount_value is None else {"value": f"{case.amount_value:.2f}",
                                                      "currency": case.amount_currency}
     outcome = None if case.outcome_kind is None else {"kind": case.outcome_kind, "summary": case.outcome_summary,
@@ -33,11 +39,35 @@ def case_view(case: MediationCase, *, full: bool = True) -> dict[str, Any]:
                           "due_at": case.admissibility_due_at, "decided_at": case.admissibility_decided_at,
                           "checks": case.admissibility_checks},
         "consent": {"merchant": case.consent_merchant.value, "shopper": case.consent_shopper.value,
-                    "merchant_due_at": case.merchant_consent_due_at},
-        "ends_at": case.ends_at, "messages": [], "proposals": [], "outcome": outcome,
-        "collective": case.collective_id,
-        "events": [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "data": e.data, "created_at": e.created_at}
-                   for e in case_events(case)] if full else [],
-        "created_at": case.created_at,
+                    "merchant_due_at": case.merchant_consent_due_at, "shopper_due_at": case.shopper_consent_due_at},
+        "ends_at": case.ends_at, "extended_reason": case.extended_reason,
+        "messages": _messages(case, viewer) if full else [],
+        "proposals": _proposals(case) if full else [],
+        "outcome": outcome, "collective": case.collective_id,
+        "events": _events(case, viewer) if full else [],
+        "created_at": case.created_at, "updated_at": case.updated_at,
     }
 
+
+def _messages(case: MediationCase, viewer: Party) -> list[dict[str, Any]]:
+    messages = messages_for(case, viewer)
+    files = attachments_of([m.id for m in messages])
+    return [{"id": m.id, "channel": m.channel.value, "author_role": m.author_role.value, "body": m.body,
+             "created_at": m.created_at,
+             "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+                             for a in files.get(m.id, [])]}
+            for m in messages]
+
+
+def _proposals(case: MediationCase) -> list[dict[str, Any]]:
+    return [{"id": p.id, "made_by": p.made_by.value, "terms": p.terms, "amount": amount_of(p),
+             "respond_by": p.respond_by, "collective": p.collective_id, "created_at": p.created_at,
+             "responses": {party.value: answers.get(party, "pending") for party in (Party.MERCHANT, Party.SHOPPER)}}
+            for p, answers in proposals_of(case)]
+
+
+def _events(case: MediationCase, viewer: Party) -> list[dict[str, Any]]:
+    """The history, without the steps of a channel the viewer may not read."""
+    channels = {c.value for c in readable_channels(viewer)}
+    return [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "data": e.data, "created_at": e.created_at}
+            for e in case_events(case) if (e.data or {}).get("channel", "joint") in channels]

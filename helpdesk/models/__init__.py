@@ -4,8 +4,23 @@ from .commerce import Customer, Fulfilment, Order, Refund
 from .intake import DeliveryStatus, InboundDelivery, Integration, IntegrationKind
 from .job import JobFailure
 from .macro import Macro
-from .mediation import Admissibility, CaseStatus, Consent, MediationCase, MediationEvent, OpenedBy
 from .mail import Mailbox, OutboundMail, OutboundStatus
+from .mediation import (
+    Admissibility,
+    Answer,
+    CaseStatus,
+    CollectiveCase,
+    Consent,
+    MediationAttachment,
+    MediationCase,
+    MediationEvent,
+    MediationMessage,
+    MediationProposal,
+    OpenedBy,
+    Party,
+    ProposalResponse,
+    RoomChannel,
+)
 from .portal import PortalLink
 from .resolution import BulkAction, BulkStatus, OfferKind, OfferStatus, ResolutionOffer, TicketPresence
 from .search import SearchEntry
@@ -31,7 +46,8 @@ from .views import SavedView
 
 __all__ = [
     "Admissibility", "CaseStatus", "Consent", "EscalationAction", "EscalationRule", "EscalationTimer",
-    "MediationCase", "MediationEvent", "OpenedBy", "SlaPolicy",
+    "MediationCase", "MediationEvent", "OpenedBy", "SlaPolicy", "Answer", "RoomChannel", "CollectiveCase",
+    "MediationAttachment", "MediationMessage", "MediationProposal", "Party", "ProposalResponse",
     "BulkAction", "BulkStatus", "OfferKind", "OfferStatus", "ResolutionOffer", "TicketPresence",
     "ApiToken", "Attachment", "Base", "Category", "CategorySource", "Channel", "Customer", "DeliveryStatus",
     "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure", "Macro",

@@ -41,6 +41,31 @@ class Consent(StrEnum):
     DECLINED = "declined"
 
 
+class RoomChannel(StrEnum):
+    """Where a message of the room is posted: the joint channel, or one party's private caucus with the mediator."""
+
+    JOINT = "joint"
+    CAUCUS_MERCHANT = "caucus:merchant"
+    CAUCUS_SHOPPER = "caucus:shopper"
+
+
+class Party(StrEnum):
+    """Who speaks in a case: the two parties and the neutral mediator."""
+
+    MEDIATOR = "mediator"
+    MERCHANT = "merchant"
+    SHOPPER = "shopper"
+
+
+class Answer(StrEnum):
+    """A party's answer to a proposal."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    LAPSED = "lapsed"
+
+
 class Admissibility(StrEnum):
     PENDING = "pending"
     ADMISSIBLE = "admissible"
@@ -59,6 +84,7 @@ class MediationCase(Base):
     __table_args__ = (
         Index("ix_mediation_case_service_status", "mediation_service_id", "status", "id"),
         Index("ix_mediation_case_merchant", "merchant_id", "id"),
+        Index("ix_mediation_case_status_ends", "status", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +113,11 @@ class MediationCase(Base):
     outcome_kind: Mapped[str | None] = mapped_column(String(16))
     outcome_summary: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
-    collective_id: Mapped[int | None]  # the collective case this one was joined into (a later table)
+    collective_id: Mapped[int | None] = mapped_column(ForeignKey("collective_case.id"), index=True)
+    shopper_consent_due_at: Mapped[datetime | None]
+    extended_reason: Mapped[str | None] = mapped_column(Text)
+    # Deadline warnings already sent (each once): "admissibility", "ends"
+    warned: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -115,3 +145,82 @@ class MediationEvent(Base):
     actor: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CollectiveCase(Base):
+    """Similar disputes against one merchant joined so that one offer goes to every shopper (SPEC 6, last bullet)."""
+
+    __tablename__ = "collective_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mediation_service_id: Mapped[int] = mapped_column(ForeignKey("mediation_service.id"), index=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchant.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    merchant: Mapped[Merchant] = relationship()
+
+
+class MediationMessage(Base):
+    """A message in a case's room; who may read it follows from its channel alone."""
+
+    __tablename__ = "mediation_message"
+    __table_args__ = (Index("ix_mediation_message_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"))
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchant.id"), index=True)
+    channel: Mapped[RoomChannel] = mapped_column(enum_type(RoomChannel))
+    author_role: Mapped[Party] = mapped_column(enum_type(Party))
+    author: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MediationAttachment(Base):
+    """Evidence on a room message; the bytes live with the other attachments, named by their SHA-256."""
+
+    __tablename__ = "mediation_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchant.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("mediation_message.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(127))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MediationProposal(Base):
+    """Terms put to the parties with a date to answer by; a collective one is put to every member case."""
+
+    __tablename__ = "mediation_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchant.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    collective_id: Mapped[int | None] = mapped_column(ForeignKey("collective_case.id"), index=True)
+    made_by: Mapped[Party] = mapped_column(enum_type(Party))
+    author: Mapped[str] = mapped_column(String(64))
+    terms: Mapped[str] = mapped_column(Text)
+    amount_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    amount_currency: Mapped[str | None] = mapped_column(String(3))
+    respond_by: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposalResponse(Base):
+    """One party's answer to a proposal in one case (a collective proposal has one pair per member case)."""
+
+    __tablename__ = "proposal_response"
+    __table_args__ = (UniqueConstraint("proposal_id", "case_id", "party"),
+                      Index("ix_proposal_response_pending", "answer", "proposal_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("mediation_proposal.id", ondelete="CASCADE"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("mediation_case.id", ondelete="CASCADE"), index=True)
+    party: Mapped[Party] = mapped_column(enum_type(Party))
+    answer: Mapped[Answer] = mapped_column(enum_type(Answer), default=Answer.PENDING)
+    answered_at: Mapped[datetime | None]

@@ -29,7 +29,7 @@ from ..sla.clocks import calendar_for
 from ..tickets.services import change_status
 from ..tickets.timeline import record_event
 from .actors import Actor, require
-from .dossier import MERCHANT_ANSWER_WORKING_DAYS, missing_items
+from .dossier import MEDIATION_DAYS, MERCHANT_ANSWER_WORKING_DAYS, missing_items
 from .events import record_case_event
 from .notify import tell_parties
 
@@ -85,8 +85,13 @@ def decide_admissibility(case: MediationCase, actor: Actor, admissible: bool, re
         return
     merchant = db.session.get(Merchant, case.merchant_id)
     assert merchant is not None
-    if missing := missing_items(case, merchant):
-        raise Conflict(f"The dossier is not complete yet: {', '.join(missing)}.", code="dossier_incomplete")
+    if case.dossier_complete_at is None:
+        # The mediator who finds the case admissible judges the dossier sufficient: its clocks start now.
+        missing = missing_items(case, merchant)
+        case.dossier_complete_at = now
+        case.admissibility_due_at = now
+        case.ends_at = calendar_for(merchant).add_calendar_days(now, MEDIATION_DAYS)
+        record_case_event(case, "dossier.completed", actor.name, {"by_decision": True, "missing": missing}, at=now)
     case.admissibility_decision, case.admissibility_reason = Admissibility.ADMISSIBLE, reason
     case.admissibility_decided_at = now
     if case.consent_merchant is Consent.PENDING:

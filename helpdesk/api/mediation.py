@@ -58,6 +58,7 @@ class ConsentOut(Schema):
 class PartyOut(Schema):
     slug = fields.Str()
     name = fields.Str()
+    country = fields.Str()
     identifiers = fields.Dict(keys=fields.Str(), values=fields.Str())
 
 

@@ -29,7 +29,8 @@ def case_view(case: MediationCase, viewer: Party = Party.MEDIATOR, *, full: bool
     return {
         "id": case.id, "ticket_ref": ticket.ref, "status": case.status.value, "opened_by": case.opened_by.value,
         "reason": case.reason,
-        "merchant": {"slug": merchant.slug, "name": merchant.name, "identifiers": dict(merchant.identifiers or {})},
+        "merchant": {"slug": merchant.slug, "name": merchant.name, "country": merchant.country,
+                     "identifiers": dict(merchant.identifiers or {})},
         "shopper": {"email": ticket.customer.email, "name": ticket.customer.name},
         "order": dossier.get("order"), "category": dossier.get("category", ticket.category.value),
         "amount_in_dispute": amount, "claim": case.claim, "first_complaint_at": case.first_complaint_at,

@@ -12,7 +12,20 @@ from .extensions import db
 from .intake.complaint import Complaint
 from .intake.integrations import save_integration
 from .merchants import create_mediation_service, create_merchant
-from .models import Channel, Fulfilment, MediationService, Merchant, Order, Role, Status, utcnow
+from .models import (
+    Channel,
+    Fulfilment,
+    MediationCase,
+    MediationService,
+    Merchant,
+    OpenedBy,
+    Order,
+    Party,
+    Role,
+    Status,
+    Ticket,
+    utcnow,
+)
 from .tickets.customers import find_or_create_customer, order_key
 from .tickets.services import add_staff_message, change_status, open_or_thread
 
@@ -116,7 +129,7 @@ def seed_demo() -> dict[str, Any]:
         for kind in ("shopify", "woocommerce", "generic"):
             save_integration(merchant, kind, f"demo-{kind}-secret-0123456789")
         _orders(merchant)
-        _tickets(merchant)
+        _mediation(_tickets(merchant))
     return {"merchant": SLUG, "widget_key": merchant.widget_key,
             "users": [{"role": role, "email": email, "password": PASSWORD} for role, email in USERS]}
 
@@ -159,7 +172,7 @@ REPLIES: tuple[tuple[int, str, str], ...] = (
 )
 
 
-def _tickets(merchant: Merchant) -> None:
+def _tickets(merchant: Merchant) -> list[Ticket]:
     now = utcnow()
     agent = find_user(USERS[1][1])
     tickets = []
@@ -173,3 +186,68 @@ def _tickets(merchant: Merchant) -> None:
         at = ticket.created_at + timedelta(hours=1)
         add_staff_message(ticket, agent, reply, internal=False, now=at)
         change_status(ticket, Status(status), f"agent:{agent.id}", now=at)
+    return tickets
+
+
+def _mediation(tickets: list[Ticket]) -> None:
+    """Cases in several statuses, so the mediator's queue shows a day's work: submitted, awaiting consent, an open
+    room with a proposal, a collective case, an agreement and a refusal."""
+    from .mediation import collective, proposals, room, transitions
+    from .mediation.actors import SHOPPER, Actor
+    from .mediation.dossier import Amount, open_dossier
+
+    mediator = find_user(USERS[2][1])
+    supervisor = find_user(USERS[0][1])
+    med = Actor(Party.MEDIATOR, f"mediator:{mediator.id}")
+    sup = Actor(Party.MERCHANT, f"supervisor:{supervisor.id}", supervisor=True)
+    now = utcnow()
+
+    def escalate(index: int, days_ago: int, claim: str, by: OpenedBy = OpenedBy.MERCHANT) -> MediationCase:
+        ticket = tickets[index]
+        case, _ = open_dossier(ticket, by=by, reason="Pas d'accord avec le client après plusieurs échanges.",
+                               actor=sup.name if by is OpenedBy.MERCHANT else "shopper", claim=claim,
+                               now=now - timedelta(days=days_ago))
+        return case
+
+    def open_room(case: MediationCase, days_ago: int) -> None:
+        at = now - timedelta(days=days_ago)
+        transitions.decide_admissibility(case, med, True, "Réclamation écrite préalable : le ticket.", now=at)
+        transitions.answer_consent(case, SHOPPER if case.consent_shopper.value == "pending" else sup, True,
+                                   now=at + timedelta(hours=5))
+
+    escalate(12, 1, "Remboursement du colis jamais reçu")  # submitted
+    waiting = escalate(0, 6, "Livraison du tapis ou remboursement")
+    transitions.decide_admissibility(waiting, med, True, "Dossier complet.", now=now - timedelta(days=4))
+
+    room_case = escalate(13, 12, "Remboursement intégral : parfum contrefait")
+    open_room(room_case, 10)
+    at = now - timedelta(days=8)
+    room.post_message(room_case, med, "joint", "Bonjour à tous deux. Je vais entendre chaque partie séparément.",
+                      now=at)
+    room.post_message(room_case, SHOPPER, "caucus:shopper", "Le flacon n'a pas le code de lot habituel.",
+                      now=at + timedelta(hours=2))
+    room.post_message(room_case, sup, "caucus:merchant", "Notre fournisseur est agréé ; nous pouvons reprendre "
+                      "le flacon.", now=at + timedelta(hours=3))
+    proposals.make_proposal(room_case, med, "Reprise du flacon et remboursement intégral sous 10 jours.",
+                            Amount(Decimal("450.00"), "MAD"), now + timedelta(days=5), now=at + timedelta(days=1))
+
+    late = [escalate(i, 9, "Indemnisation du retard de livraison") for i in (4, 19)]
+    for case in late:
+        open_room(case, 8)
+    joined = collective.create_collective(late[0].mediation_service_id, med, "Retards Amana – novembre",
+                                          [c.id for c in late], now=now - timedelta(days=7))
+    collective.propose_to_all(joined, sup, "Bon d'achat de 100 MAD pour chaque client livré en retard.",
+                              Amount(Decimal("100.00"), "MAD"), now + timedelta(days=7), now=now - timedelta(days=6))
+
+    agreed = escalate(11, 30, "Remboursement du pouf retourné")
+    open_room(agreed, 28)
+    offer = proposals.make_proposal(agreed, med, "Remboursement de 749 MAD sous 7 jours.",
+                                    Amount(Decimal("749.00"), "MAD"), now - timedelta(days=15), now=now - timedelta(days=25))
+    proposals.respond(agreed, offer.id, sup, True, now=now - timedelta(days=24))
+    proposals.respond(agreed, offer.id, SHOPPER, True, now=now - timedelta(days=23))
+    transitions.close(agreed, med, "agreement", "Le marchand rembourse 749 MAD ; le client est satisfait.",
+                      now=now - timedelta(days=22))
+
+    refused = escalate(7, 20, "Envoi des pièces manquantes")
+    transitions.decide_admissibility(refused, med, True, None, now=now - timedelta(days=19))
+    transitions.answer_consent(refused, SHOPPER, False, now=now - timedelta(days=18))

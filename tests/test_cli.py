@@ -50,3 +50,16 @@ def test_demo_seeds_tickets_in_three_languages_and_is_idempotent(app):
     assert {t.status.value for t in tickets} >= {"new", "open", "waiting_customer", "resolved", "closed"}
     _run(app, "demo")
     assert len(db.session.scalars(db.select(Ticket)).all()) == len(tickets)
+
+
+def test_demo_gives_the_mediator_a_queue_in_several_statuses(app, client):
+    from helpdesk.models import MediationCase
+    from tests.conftest import bearer
+
+    logins = json.loads(_run(app, "demo", "--json").stdout)
+    mediator = next(u for u in logins["users"] if u["role"] == "mediator")
+    r = _run(app, "create-token", mediator["email"], "--json")
+    queue = client.get("/api/v1/mediation/cases?limit=50", headers=bearer(json.loads(r.stdout)["token"])).get_json()
+    assert {c["status"] for c in queue["items"]} >= {"submitted", "awaiting_consent", "open", "agreement", "refused"}
+    assert any(c["collective"] for c in queue["items"])
+    assert len(queue["items"]) == len(db.session.scalars(db.select(MediationCase)).all())

@@ -70,5 +70,11 @@ def _proposals(case: MediationCase) -> list[dict[str, Any]]:
 def _events(case: MediationCase, viewer: Party) -> list[dict[str, Any]]:
     """The history, without the steps of a channel the viewer may not read."""
     channels = {c.value for c in readable_channels(viewer)}
-    return [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "data": e.data, "created_at": e.created_at}
+    name = _party_of if viewer is Party.SHOPPER else str  # staff user ids are not the shopper's to read
+    return [{"seq": e.seq, "kind": e.kind, "actor": name(e.actor), "data": e.data, "created_at": e.created_at}
             for e in case_events(case) if (e.data or {}).get("channel", "joint") in channels]
+
+
+def _party_of(actor: str) -> str:
+    role = actor.split(":", 1)[0]
+    return {"agent": "merchant", "supervisor": "merchant", "rule": "merchant"}.get(role, role)

@@ -96,11 +96,10 @@ def send_new_links(email: str, ref: str | None = None) -> int:
 
 def shopper_view(ticket: Ticket) -> dict[str, Any]:
     """The ticket as its shopper may see it (SPEC 6.1): no internal note, no staff address, no triage detail."""
-    from ..models import MediationCase
     from ..tickets.present import messages_of
+    from .mediation_cases import latest_case, shopper_case
 
-    case = db.session.scalar(select(MediationCase).where(MediationCase.ticket_id == ticket.id)
-                             .order_by(MediationCase.id.desc()))
+    case = latest_case(ticket)
     return {
         "ref": ticket.ref, "status": ticket.status.value, "category": ticket.category.value,
         "subject": ticket.subject, "created_at": ticket.created_at.isoformat(),
@@ -109,6 +108,6 @@ def shopper_view(ticket: Ticket) -> dict[str, Any]:
                       "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type,
                                        "size": a.size} for a in m.attachments]}
                      for m in messages_of(ticket, public_only=True)],
-        # The room itself (joint channel, the shopper's caucus) comes with the mediation issue.
-        "mediation": {"id": case.id, "status": case.status.value} if case is not None else None,
+        # The newest case, active or ended, as the shopper may see it: the joint channel and their own caucus.
+        "mediation": shopper_case(case) if case is not None else None,
     }

@@ -2,10 +2,7 @@
 
 A token opens its own ticket only; an expired, revoked or forged one shows
 the same page, which offers a new link by email. No login, no password.
-
-TODO(mediation issue): accepting or declining a mediation invitation belongs
-here (a form per pending `MediationCase` of the ticket, see
-helpdesk/models/mediation.py); it is left to the mediation issue.
+The shopper's side of mediation (SPEC 6.1) is in `mediation_views`, on this blueprint.
 """
 from __future__ import annotations
 
@@ -146,7 +143,8 @@ def show(token: str) -> Any:
                            status_text=STATUS_TEXT, rating=services.rating_of(ticket),
                            can_rate=ticket.status in services.RATEABLE, withdrawal=withdrawal, clocks=clocks,
                            now=utcnow(), Direction=Direction, one_second=timedelta(seconds=1),
-                           max_mb=current_app.config["HELPDESK_MAX_ATTACHMENT"] // (1024 * 1024))
+                           max_mb=current_app.config["HELPDESK_MAX_ATTACHMENT"] // (1024 * 1024),
+                           **mediation_views.ticket_context(ticket))
 
 
 @bp.post("/<token>/messages")
@@ -214,3 +212,7 @@ def new_link() -> Any:
     services.send_new_links(email, request.form.get("ref") or None)
     db.session.commit()
     return render_template("portal/link.html", sent=True, email=email)
+
+
+# Last: its routes go on `bp` and it imports the helpers above.
+from . import mediation_views

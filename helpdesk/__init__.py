@@ -113,6 +113,7 @@ def _register_parts(app: Flask) -> None:
     from .tickets import macro_views
     from .sla import views as sla_views
     from .tickets import views as ticket_views
+    from .tickets import workspace_views
     from .views import health
 
     errors.register_error_handlers(app)
@@ -124,6 +125,7 @@ def _register_parts(app: Flask) -> None:
     app.register_blueprint(sla_views.bp)
     app.register_blueprint(delivery_views.bp)
     app.register_blueprint(macro_views.bp)
+    app.register_blueprint(workspace_views.bp)
     app.register_blueprint(report_views.bp)
     _register_shopper_side(app)
     register_api(app)

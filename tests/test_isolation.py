@@ -13,7 +13,11 @@ NOT_TENANT = {"static", "health.healthz", "health.readyz", "auth.login", "auth.l
               # the caller's own merchant settings and queue (tests/mediation, tests/sla/test_pages.py):
               "sla_pages.sla_policies", "sla_pages.escalation_rules", "mediation_api.list_cases",
               # a selection of the caller's own tickets (test_workspace_routes_... below, tests/tickets/test_bulk.py):
-              "tickets.bulk_start"}
+              "tickets.bulk_start",
+              # the caller's own mentions and merchant settings (test_mention_routes_... below, tests/tickets/
+              # test_routing.py: another merchant's agents are dropped from the round-robin settings):
+              "workspace.mention_list", "workspace.mentions_all_read", "workspace.assignment",
+              "workspace.save_assignment"}
 
 
 def _fill(rule, ref):
@@ -158,12 +162,54 @@ def test_workspace_routes_answer_404_for_another_merchants_offers_and_bulk_actio
     assert db.session.get(type(mine), mine.id).status is Status.CLOSED
 
 
+def test_mention_routes_answer_404_for_anyone_elses_mention(app):
+    """Mentions (`<int:mention_id>`), walked from `app.url_map`: another merchant's, or a colleague's, are 404."""
+    from flask import g
+    from sqlalchemy import select
+
+    from helpdesk.extensions import db
+    from helpdesk.models import Mention
+    from helpdesk.tickets.services import add_staff_message
+
+    a, b = make_merchant(), make_merchant()
+    user_a, colleague = make_user(a, email="staff-a@example.com"), make_user(a, "agent", email="sam@a.example")
+    author_b, named_b = make_user(b), make_user(b, "agent", email="nora@b.example")
+    add_staff_message(make_ticket(b, "Colis cassé"), author_b, "@nora tu peux voir ?", internal=True)
+    add_staff_message(make_ticket(a), user_a, "@sam à toi", internal=True)
+    db.session.commit()
+    theirs = db.session.scalar(select(Mention.id).where(Mention.user_id == named_b.id))
+    colleagues = db.session.scalar(select(Mention.id).where(Mention.user_id == colleague.id))
+    client = app.test_client()
+    client.post("/login", data={"email": user_a.email, "password": PASSWORD})
+    checked = set()
+    for rule in app.url_map.iter_rules():
+        if "<int:mention_id>" not in rule.rule:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for mention_id in (theirs, colleagues):
+                _forget_caller(g)
+                r = client.open(rule.rule.replace("<int:mention_id>", str(mention_id)), method=method)
+                _forget_caller(g)
+                missing = client.open(rule.rule.replace("<int:mention_id>", "987654"), method=method)
+                assert r.status_code == 404, (method, rule.rule, r.status_code)
+                assert r.get_data() == missing.get_data(), (method, rule.rule)
+            checked.add(rule.endpoint)
+    assert checked == {"workspace.mention_read"}
+    db.session.expire_all()
+    assert db.session.scalars(select(Mention.read_at)).all() == [None, None]
+    _forget_caller(g)
+    assert theirs and "HD-" not in client.get("/mentions").get_data(as_text=True)  # nobody named user_a
+
+
 # Shopper-side routes take no staff identity: the portal token or the widget key is the key. Each is covered
 # in tests/portal and tests/widget (a token opens its own ticket only; an unknown key is 404). A new one fails
 # here until it is added, with its test.
 SHOPPER_SIDE = {"widget.script", "widget.settings", "widget.complaints", "widget.withdraw", "demo.shop",
                 "portal.show", "portal.reply", "portal.evidence", "portal.rate", "portal.attachment",
-                "portal.new_link"}
+                "portal.new_link",
+                # mediation, the shopper's side (tests/portal/test_mediation_portal.py)
+                "portal.mediation_page", "portal.ask", "portal.dossier", "portal.consent", "portal.message",
+                "portal.respond", "portal.withdraw", "portal.document", "portal.room_attachment"}
 
 
 def test_shopper_side_routes_are_all_accounted_for(app):

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -30,6 +30,19 @@ from ..sla.clocks import calendar_for
 
 blp = Blueprint("mediation_api", __name__, url_prefix="/api/v1/mediation", description="Mediation cases")
 CONSENT = ["pending", "accepted", "declined"]
+
+
+@blp.before_request
+def look_up_first() -> None:
+    """The case (or collective case) is looked up before the body is read or the role checked: an outsider gets
+    the same 404 as for a case that does not exist, never a 422 or 403 that would say it exists (SPEC 6.1)."""
+    args = request.view_args or {}
+    if "id" not in args:
+        return
+    if request.path.startswith("/api/v1/mediation/collective/"):
+        _collective(args["id"])
+    else:
+        queue.get_case(args["id"])
 ANSWERS = ["pending", "accepted", "refused", "lapsed"]
 
 

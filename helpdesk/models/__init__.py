@@ -43,11 +43,13 @@ from .ticket import (
 from .triage import TriageCorrection, TriageModel
 from .user import ApiToken, Role, User
 from .views import SavedView
+from .workspace import Mention, RoutingCursor, RoutingMember
 
 __all__ = [
     "Admissibility", "CaseStatus", "Consent", "EscalationAction", "EscalationRule", "EscalationTimer",
     "MediationCase", "MediationEvent", "OpenedBy", "SlaPolicy", "Answer", "RoomChannel", "CollectiveCase",
     "MediationAttachment", "MediationMessage", "MediationProposal", "Party", "ProposalResponse",
+    "Mention", "RoutingCursor", "RoutingMember",
     "BulkAction", "BulkStatus", "OfferKind", "OfferStatus", "ResolutionOffer", "TicketPresence",
     "ApiToken", "Attachment", "Base", "Category", "CategorySource", "Channel", "Customer", "DeliveryStatus",
     "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure", "Macro",

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..sla import clocks
 from ..triage import service as triage
+from . import mentions, routing
 from .customers import find_or_create_customer, find_order, order_key
 from .timeline import record_event
 
@@ -88,6 +89,7 @@ def open_or_thread(merchant: Merchant, complaint: Complaint, channel: Channel, *
     record_event(ticket, "ticket.categorised", f"triage:{verdict.source.value}",
                  {"category": verdict.category.value, "confidence": round(verdict.confidence, 4),
                   "needs_review": verdict.needs_review}, at=now)
+    assign(ticket, routing.next_agent(merchant, ticket.category, now=now), "routing:round_robin", now=now)
     message = add_inbound(ticket, complaint, now=now, triage_text=text, language=verdict.language)
     jobs.enqueue(db.session, "ticket_opened", ticket.id)
     return Intake(ticket, message, True)
@@ -156,6 +158,8 @@ def add_staff_message(ticket: Ticket, author: User, body: str, *, internal: bool
     search.index_message(message)
     actor = f"{author.role.value}:{author.id}"
     record_event(ticket, "note.added" if internal else "reply.sent", actor, {"message_id": message.id}, at=now)
+    if internal:
+        mentions.record_mentions(ticket, message, author, now=now)
     if not internal:
         clocks.first_response(ticket, now)
         if ticket.status is Status.NEW:

@@ -44,7 +44,7 @@ from ..models import (
 )
 from ..portal.links import portal_url_for
 from ..sla import clocks
-from . import bulk, listing, macros, presence, queues, resolutions, services
+from . import bulk, listing, macros, mentions, presence, queues, resolutions, services
 from .merge import absorbed_into, merge_tickets, merged_into
 from .present import events_of, messages_of, order_view
 
@@ -144,6 +144,7 @@ def show(ref: str):  # type: ignore[no-untyped-def]
         portal_url = portal_url_for(ticket) if "{portal_link}" in macro.body else None
         reply.body.data = macros.fill(macro, ticket, current_user, portal_url=portal_url)
     presence.touch(ticket, current_user)
+    mentions.mark_read(current_user, ticket=ticket)  # opening the ticket is reading what one was mentioned in
     db.session.commit()
     return render_template("staff/ticket.html", ticket=ticket, messages=messages_of(ticket), events=events_of(ticket),
                            order=order_view(ticket), sla=clocks.view(ticket, utcnow()), reply=reply,

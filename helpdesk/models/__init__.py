@@ -25,7 +25,7 @@ from .portal import PortalLink
 from .resolution import BulkAction, BulkStatus, OfferKind, OfferStatus, ResolutionOffer, TicketPresence
 from .search import SearchEntry
 from .shopper import Rating, Withdrawal
-from .sla import EscalationAction, EscalationRule, EscalationTimer, SlaPolicy
+from .sla import EscalationAction, EscalationRule, EscalationTimer, SlaPolicy, TicketSla
 from .tenancy import MediationService, Merchant
 from .ticket import (
                      Attachment,
@@ -49,7 +49,7 @@ __all__ = [
     "Admissibility", "CaseStatus", "Consent", "EscalationAction", "EscalationRule", "EscalationTimer",
     "MediationCase", "MediationEvent", "OpenedBy", "SlaPolicy", "Answer", "RoomChannel", "CollectiveCase",
     "MediationAttachment", "MediationMessage", "MediationProposal", "Party", "ProposalResponse",
-    "Mention", "RoutingCursor", "RoutingMember",
+    "Mention", "RoutingCursor", "RoutingMember", "TicketSla",
     "BulkAction", "BulkStatus", "OfferKind", "OfferStatus", "ResolutionOffer", "TicketPresence",
     "ApiToken", "Attachment", "Base", "Category", "CategorySource", "Channel", "Customer", "DeliveryStatus",
     "Direction", "Fulfilment", "InboundDelivery", "Integration", "IntegrationKind", "JobFailure", "Macro",

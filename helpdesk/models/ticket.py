@@ -68,7 +68,6 @@ class Ticket(Base):
         Index("ix_ticket_merchant_status", "merchant_id", "status"),
         Index("ix_ticket_first_response_due", "first_response_due_at"),
         Index("ix_ticket_resolution_due", "resolution_due_at"),
-        Index("ix_ticket_sla_next_check", "sla_next_check_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,11 +95,7 @@ class Ticket(Base):
     resolution_breached: Mapped[bool] = mapped_column(default=False)
     first_response_warn_at: Mapped[datetime | None]
     resolution_warn_at: Mapped[datetime | None]
-    first_response_warned: Mapped[bool] = mapped_column(default=False)
-    resolution_warned: Mapped[bool] = mapped_column(default=False)
-    # The earliest warning or due time still to record; NULL when nothing is pending (paused, done, all
-    # recorded). The sweep reads this one index, so its cost follows what is due, not the number of tickets.
-    sla_next_check_at: Mapped[datetime | None]
+    # Which warnings are recorded and when the sweep looks next: the narrow `TicketSla` row (models/sla.py).
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -4,8 +4,8 @@ First response stops at the first public reply; resolution at resolution.
 While the ticket waits on the shopper the clock is paused, and on resumption
 the due (and warning) times move by the business time spent paused; a
 reopened ticket resumes the same way, so the time it spent resolved does not
-count against the merchant. Every change here also sets `sla_next_check_at`,
-the one indexed time the sweep reads.
+count against the merchant. Every change here also sets the ticket's
+`TicketSla.next_check_at`, the one indexed time the sweep reads.
 """
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_
 
 from ..extensions import db
-from ..models import Merchant, Status, Ticket
+from ..models import Merchant, Status, Ticket, TicketSla
 from . import policies
 from .calendar import BusinessCalendar
 
 PAUSING = (Status.WAITING_CUSTOMER,)
 STOPPED = (Status.RESOLVED, Status.CLOSED)
-# (name, due, warn, done, breached flag, warned flag): the two clocks, as column names.
+# (name, due, warn, done, breached flag, warned flag): the two clocks, as column names; the warned flags are
+# on `TicketSla`, the rest on the ticket.
 CLOCKS = (
     ("first_response", "first_response_due_at", "first_response_warn_at", "first_response_at",
      "first_response_breached", "first_response_warned"),
@@ -53,7 +54,11 @@ def start(ticket: Ticket, merchant: Merchant, now: datetime) -> None:
     ticket.resolution_due_at = calendar.add_business_time(now, targets.resolution)
     ticket.first_response_warn_at = calendar.add_business_time(now, targets.warning_after(targets.first_response))
     ticket.resolution_warn_at = calendar.add_business_time(now, targets.warning_after(targets.resolution))
-    refresh(ticket)
+    # A new ticket has no row yet: adding it here spares the look-up `sla_row` would make.
+    row = TicketSla(ticket_id=ticket.id, merchant_id=ticket.merchant_id, first_response_warned=False,
+                    resolution_warned=False)
+    db.session.add(row)
+    _set_next_check(ticket, row)
 
 
 def first_response(ticket: Ticket, now: datetime) -> None:
@@ -89,8 +94,11 @@ def _resume(ticket: Ticket, now: datetime) -> None:
     ticket.sla_paused_since = None
 
 
-def pending_times(ticket: Ticket) -> list[tuple[datetime, str, str]]:
-    """(when, clock, "warning" | "breach") still to record, soonest first; none while paused or stopped."""
+def pending_times(ticket: Any, sla: Any) -> list[tuple[datetime, str, str]]:
+    """(when, clock, "warning" | "breach") still to record, soonest first; none while paused or stopped.
+
+    `ticket` has the ticket's columns, `sla` the warned flags (a `TicketSla`); the sweep passes one row for both.
+    """
     if ticket.sla_paused_since is not None or ticket.status in STOPPED:
         return []
     found = []
@@ -99,15 +107,34 @@ def pending_times(ticket: Ticket) -> list[tuple[datetime, str, str]]:
             continue
         if not getattr(ticket, breached) and getattr(ticket, due) is not None:
             found.append((getattr(ticket, due), name, "breach"))
-            if not getattr(ticket, warned) and getattr(ticket, warn) is not None:
+            if not getattr(sla, warned) and getattr(ticket, warn) is not None:
                 found.append((getattr(ticket, warn), name, "warning"))
     return sorted(found)
 
 
+def sla_row(ticket: Ticket) -> TicketSla:
+    """The ticket's sweep row; one is made for a ticket that has none (e.g. written before it existed)."""
+    row = db.session.get(TicketSla, ticket.id)
+    if row is None:
+        row = TicketSla(ticket_id=ticket.id, merchant_id=ticket.merchant_id, first_response_warned=False,
+                        resolution_warned=False)
+        db.session.add(row)
+    return row
+
+
+def next_check(ticket: Ticket) -> datetime | None:
+    """When the sweep will next look at the ticket (None: nothing pending)."""
+    return sla_row(ticket).next_check_at
+
+
 def refresh(ticket: Ticket) -> None:
     """Set the one time the sweep looks at: the soonest warning or breach not yet recorded."""
-    pending = pending_times(ticket)
-    ticket.sla_next_check_at = pending[0][0] if pending else None
+    _set_next_check(ticket, sla_row(ticket))
+
+
+def _set_next_check(ticket: Ticket, row: TicketSla) -> None:
+    pending = pending_times(ticket, row)
+    row.next_check_at = pending[0][0] if pending else None
 
 
 def breached_clause(now: datetime) -> ColumnElement[bool]:

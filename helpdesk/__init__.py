@@ -11,8 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from .extensions import SessionInterface, babel, csrf, db, limiter, login_manager, migrate
-from .extensions import HelpdeskApi
+from .extensions import HelpdeskApi, SessionInterface, babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -73,6 +72,13 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
+
+    @app.before_request
+    def _forget_the_last_caller() -> None:
+        # An application context can outlive a request (tests, the embedded server's jobs): the user
+        # Flask-Login cached on `g` for the previous request must not answer for this one.
+        g.pop("_login_user", None)
+
     csrf.init_app(app)
     # Limits are shared by every web process through Redis; per process in the embedded mode.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
@@ -109,11 +115,11 @@ def _register_parts(app: Flask) -> None:
     from .api import register as register_api
     from .auth import views as auth_views
     from .intake import views as delivery_views
+    from .mediation import views as mediation_views
     from .reports import views as report_views
-    from .tickets import macro_views
     from .sla import views as sla_views
+    from .tickets import macro_views, workspace_views
     from .tickets import views as ticket_views
-    from .tickets import workspace_views
     from .views import health
 
     errors.register_error_handlers(app)
@@ -127,6 +133,7 @@ def _register_parts(app: Flask) -> None:
     app.register_blueprint(macro_views.bp)
     app.register_blueprint(workspace_views.bp)
     app.register_blueprint(report_views.bp)
+    app.register_blueprint(mediation_views.bp)
     _register_shopper_side(app)
     register_api(app)
     cli.register(app)

@@ -9,11 +9,12 @@ from ..extensions import csrf
 
 
 def register(app: Flask) -> None:
-    from . import escalation, mediation, tickets
+    from . import escalation, mediation, portal_docs, tickets
 
     for blp in (tickets.blp, escalation.blp, mediation.blp):
         csrf.exempt(blp)
         app.extensions["rest_api"].register_blueprint(blp)
+    portal_docs.register(app, app.extensions["rest_api"].spec)  # the portal's routes are a plain blueprint
 
     @app.before_request
     def api_needs_a_token() -> None:

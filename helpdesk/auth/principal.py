@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import g, request
+from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -65,16 +65,23 @@ def authenticate_api() -> Principal:
     user = user_for_token(token.strip())
     if user is None:
         raise Unauthorized("This API token is not valid.")
-    g.principal = Principal(user)
-    return g.principal
+    request.environ[_KEY] = Principal(user)
+    return request.environ[_KEY]  # type: ignore[no-any-return]
+
+
+# Kept on the request, not on `g`: an application context can outlive requests (a test, a CLI command), and
+# whoever asked first must never answer for whoever asks next.
+_KEY = "helpdesk.principal"
 
 
 def current_principal() -> Principal | None:
-    if "principal" in g:
-        return g.principal  # type: ignore[no-any-return]
+    if not has_request_context():
+        return None
+    if _KEY in request.environ:
+        return request.environ[_KEY]  # type: ignore[no-any-return]
     if current_user and current_user.is_authenticated:
-        g.principal = Principal(current_user._get_current_object())  # type: ignore[attr-defined]
-        return g.principal  # type: ignore[no-any-return]
+        request.environ[_KEY] = Principal(current_user._get_current_object())  # type: ignore[attr-defined]
+        return request.environ[_KEY]  # type: ignore[no-any-return]
     return None
 
 

@@ -46,6 +46,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_for(role: Role) -> str:
+    if role is Role.MEDIATOR:
+        return url_for("mediation.cases")  # a mediator's work starts at the queue
     return url_for("tickets.index") if role in (Role.AGENT, Role.SUPERVISOR) else url_for("auth.account")
 
 

@@ -80,7 +80,9 @@ def portal_datetime(at: datetime, merchant: Merchant | None) -> str:
 
 
 @bp.errorhandler(NotFound)
-def invalid_link(exc: NotFound) -> tuple[str, int]:
+def invalid_link(exc: NotFound) -> Any:
+    if _json():  # a widget or a shop's page asked for JSON: the API's error envelope, not the page
+        return jsonify(error={"code": exc.code, "message": exc.message}), 404
     return render_template("portal/invalid.html", message=exc.message), 404
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -13,7 +13,8 @@ class Rating(Base):
     """The shopper's verdict on how a resolved ticket ended (1 to 5, and a word); one per ticket, changeable."""
 
     __tablename__ = "ticket_rating"
-    __table_args__ = (UniqueConstraint("ticket_id"), CheckConstraint("score BETWEEN 1 AND 5", name="score_range"))
+    __table_args__ = (UniqueConstraint("ticket_id"), CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+                      Index("ix_ticket_rating_merchant_created", "merchant_id", "created_at"))  # reports, by day
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchant.id"), index=True)

@@ -16,16 +16,33 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, exists, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..auth.scoping import REF_SHAPE
 from ..extensions import db
 from ..models import Customer, Message, SearchEntry, Ticket
 from ..tickets.customers import order_key
 
 CONFIGS = ("simple", "french", "english", "arabic")
 MAX_QUERY = 200
+FEW = 10_000  # up to this many matches, a branch of the search is pinned to its ticket ids
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -70,23 +87,77 @@ def index_message(message: Message) -> None:
     _upsert(message.merchant_id, message.ticket_id, f"m:{message.id}", message.new_text or message.body or "")
 
 
-def matching_tickets(q: str) -> ColumnElement[bool]:
-    """A condition on `Ticket` for the search words `q` (the caller scopes to the merchant)."""
+def matching_tickets(q: str, merchant_id: int, *, pinned: bool = True) -> ColumnElement[bool]:
+    """A condition on `Ticket` for the search words `q` among the merchant's tickets (the caller scopes too).
+
+    On PostgreSQL, `pinned` asks each index for its matches first (see `_pinned`); unpinned, the words are an
+    EXISTS probed ticket by ticket, for a caller that already narrowed the tickets to a few thousand.
+    """
     q = " ".join(q.split())[:MAX_QUERY]
     if not q:
-        return literal_column("1") == literal_column("1")
-    lowered = q.lower()
-    conditions: list[ColumnElement[bool]] = [func.lower(Ticket.ref) == lowered]
+        return true()
+    branches = _identifier_branches(q, merchant_id)
+    if _postgres():
+        said = SearchEntry.document.op("@@")(_tsquery(q))
+        if not pinned:
+            return or_(exists().where(SearchEntry.ticket_id == Ticket.id, said), *(Ticket.id.in_(b) for b in branches))
+        return _pinned(branches, said, merchant_id)
+    fts = _fts5_query(q)
+    if fts:
+        rows = select(literal_column("rowid")).select_from(text("search_fts")).where(
+            text("search_fts MATCH :fts").bindparams(fts=fts))
+        branches.append(select(SearchEntry.ticket_id).where(SearchEntry.id.in_(rows)))
+    return or_(*(Ticket.id.in_(b) for b in branches)) if branches else false()
+
+
+def _pinned(branches: list[Select[tuple[int]]], said: ColumnElement[bool], merchant_id: int) -> ColumnElement[bool]:
+    """The matches as a list of ticket ids when there are few, whatever the planner would guess.
+
+    Left to itself the planner walks the newest tickets probing each one's
+    search rows (fast for a common word, 11 s for a word nobody wrote at a
+    million tickets) or reads every match from the GIN index (slow for a common
+    word); it cannot tell which from a query it only sees at run time. So each
+    branch is asked its index first, at most FEW rows: few matches become
+    `id = ANY(ids)` (primary-key lookups); a common word stays a semi-join,
+    whose matches are dense enough that the walk down the newest tickets
+    finds a page of them quickly.
+    """
+    words = select(SearchEntry.ticket_id).where(SearchEntry.merchant_id == merchant_id, said)
+    ids: set[int] = set()
+    broad: list[ColumnElement[bool]] = []
+    for branch in [*branches, words]:
+        found = db.session.scalars(branch.limit(FEW + 1)).all()
+        if len(found) <= FEW:
+            ids.update(found)
+        elif branch is words:
+            broad.append(exists().where(SearchEntry.ticket_id == Ticket.id, said))
+        else:
+            broad.append(Ticket.id.in_(branch))
+    if ids:
+        broad.append(Ticket.id == any_(bindparam(None, sorted(ids), type_=ARRAY(Integer))))
+    return or_(*broad) if broad else false()
+
+
+def searches_words_only(q: str) -> bool:
+    """True on PostgreSQL for a query that names no reference, order number or email (those have few matches)."""
+    q = " ".join(q.split())[:MAX_QUERY]
+    return bool(q) and _postgres() and not _identifier_branches(q, 0)
+
+
+def _identifier_branches(q: str, merchant_id: int) -> list[Select[tuple[int]]]:
+    """The ids of the tickets whose reference, order number (or a fragment) or shopper's email (or a fragment) is q."""
+    mine = Ticket.merchant_id == merchant_id
+    branches: list[Select[tuple[int]]] = []
+    if REF_SHAPE.fullmatch(q.upper()):
+        branches.append(select(Ticket.id).where(mine, Ticket.ref == q.upper()))  # stored upper-case: unique index
     key = order_key(q)
     if key and any(ch.isdigit() for ch in key):
-        conditions.append(order_number_contains(key))
-    if "@" in q or "." in q:
-        conditions.append(Ticket.customer_id.in_(
-            select(Customer.id).where(func.lower(Customer.email).contains(lowered, autoescape=True))))
-    words = _words_condition(q)
-    if words is not None:
-        conditions.append(words)
-    return or_(*conditions)
+        branches.append(select(Ticket.id).where(mine, order_number_contains(key)))
+    if "@" in q or ("." in q and " " not in q):
+        shoppers = select(Customer.id).where(Customer.merchant_id == merchant_id,
+                                             func.lower(Customer.email).contains(q.lower(), autoescape=True))
+        branches.append(select(Ticket.id).where(mine, Ticket.customer_id.in_(shoppers)))
+    return branches
 
 
 def order_number_contains(fragment: str) -> ColumnElement[bool]:
@@ -94,20 +165,12 @@ def order_number_contains(fragment: str) -> ColumnElement[bool]:
     return func.lower(Ticket.order_number).contains(fragment.lower(), autoescape=True)
 
 
-def _words_condition(q: str) -> ColumnElement[bool] | None:
-    if _postgres():
-        query = None
-        for config in CONFIGS:
-            part = func.websearch_to_tsquery(_config(config), func.unaccent(q) if config == "simple" else q)
-            query = part if query is None else query.op("||")(part)
-        return exists().where(SearchEntry.ticket_id == Ticket.id, SearchEntry.document.op("@@")(query))
-    fts = _fts5_query(q)
-    if not fts:
-        return None
-    hits = select(SearchEntry.ticket_id).where(SearchEntry.id.in_(
-        select(literal_column("rowid")).select_from(text("search_fts")).where(
-            text("search_fts MATCH :fts").bindparams(fts=fts))))
-    return Ticket.id.in_(hits)
+def _tsquery(q: str):  # type: ignore[no-untyped-def]
+    query = None
+    for config in CONFIGS:
+        part = func.websearch_to_tsquery(_config(config), func.unaccent(q) if config == "simple" else q)
+        query = part if query is None else query.op("||")(part)
+    return query
 
 
 def _fts5_query(q: str) -> str:

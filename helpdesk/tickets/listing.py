@@ -10,14 +10,16 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
-from ..auth.scoping import scoped
+from ..auth.scoping import scoped, staff_merchant_id
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..models import Customer, Ticket, TicketTag, User, utcnow
-from ..search import matching_tickets, order_number_contains
+from ..search import matching_tickets, order_number_contains, searches_words_only
 from ..sla import clocks
 from .customers import order_key
 from .services import OPEN_STATUSES
+
+SEARCH_WINDOW = 5000  # newest tickets a word search probes one by one before it asks the index
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def filtered(filters: dict[str, Any]) -> Select[tuple[Ticket]]:
+def filtered(filters: dict[str, Any], *, pinned: bool = True) -> Select[tuple[Ticket]]:
+    """The merchant's tickets that pass the filters (`pinned`: see `search.matching_tickets`)."""
     stmt = scoped(Ticket)
     if filters.get("status"):
         stmt = stmt.where(Ticket.status == filters["status"])
@@ -75,24 +78,41 @@ def filtered(filters: dict[str, Any]) -> Select[tuple[Ticket]]:
         stmt = stmt.where(Ticket.customer_id.in_(select(Customer.id).where(
             func.lower(Customer.email) == filters["email"].strip().lower())))
     if filters.get("q"):
-        stmt = stmt.where(matching_tickets(filters["q"]))
+        stmt = stmt.where(matching_tickets(filters["q"], staff_merchant_id(), pinned=pinned))
     return stmt
 
 
 def list_tickets(filters: dict[str, Any], *, limit: int = 50, cursor: str | None = None) -> Page:
-    stmt = filtered(filters)
+    position = None
     if cursor:
         position = decode_cursor(cursor)
         if position is None:
             raise ValidationFailed("bad cursor", fields={"cursor": ["Not a cursor this API gave out."]})
+    if filters.get("q") and searches_words_only(filters["q"]):
+        # Words: first among the newest tickets only, each probed in its own search rows. A page found there is
+        # the exact page (nothing newer was left out); fewer matches mean rare words, which the index finds.
+        newest = scoped(Ticket).with_only_columns(Ticket.id)
+        if position:
+            newest = newest.where(tuple_(Ticket.created_at, Ticket.id) < position)
+        newest = newest.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(SEARCH_WINDOW)
+        rows = _page_rows(filtered(filters, pinned=False).where(Ticket.id.in_(newest)), position, limit)
+        if len(rows) > limit:
+            return _page(rows, limit)
+    return _page(_page_rows(filtered(filters), position, limit), limit)
+
+
+def _page_rows(stmt: Select[tuple[Ticket]], position: tuple[datetime, int] | None, limit: int) -> list[Ticket]:
+    if position:
         stmt = stmt.where(tuple_(Ticket.created_at, Ticket.id) < position)
     stmt = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit + 1).options(
         selectinload(Ticket.customer), selectinload(Ticket.order), selectinload(Ticket.assignee),
         selectinload(Ticket.tag_rows))
-    rows = list(db.session.scalars(stmt).all())
-    more = len(rows) > limit
+    return list(db.session.scalars(stmt).all())
+
+
+def _page(rows: list[Ticket], limit: int) -> Page:
     items = rows[:limit]
-    return Page(items, encode_cursor(items[-1]) if more and items else None)
+    return Page(items, encode_cursor(items[-1]) if len(rows) > limit and items else None)
 
 
 def count_tickets(filters: dict[str, Any]) -> int:

@@ -10,12 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..models import Category, SavedView, Status, User, utcnow
 from . import listing
+from .services import OPEN_STATUSES
 
 DUE_SOON = timedelta(hours=2)
 FILTER_KEYS = ("q", "status", "category", "priority", "channel", "assignee", "tag", "order", "email", "breached",
@@ -46,8 +47,28 @@ def standard_queues(user: User) -> list[Queue]:
 
 
 def with_counts(queues: list[Queue]) -> list[Queue]:
-    """Each queue with its number of tickets (one indexed COUNT per queue, scoped to the merchant)."""
-    return [Queue(q.key, q.title, q.filters, listing.count_tickets(resolve(q.filters))) for q in queues]
+    """Each queue with its exact number of tickets, scoped to the merchant.
+
+    Every standard queue is a part of the open tickets (waiting and escalated
+    are open statuses), so one pass over the merchant's open tickets counts
+    them all (one aggregate, a FILTER per queue) instead of one COUNT each;
+    the partial index on open tickets keeps that pass as small as the backlog,
+    however many closed tickets the years have piled up. A queue that is not
+    within the open tickets is counted on its own.
+    """
+    applied = [resolve(q.filters) for q in queues]
+    within = [i for i, f in enumerate(applied) if _within_open(f)]
+    counts: dict[int, int] = {}
+    if within:
+        columns = [func.count().filter(listing.filtered(applied[i]).whereclause) for i in within]
+        row = db.session.execute(listing.filtered({"open": True}).with_only_columns(*columns)).one()
+        counts = dict(zip(within, row, strict=True))
+    return [Queue(q.key, q.title, q.filters, counts[i] if i in counts else listing.count_tickets(applied[i]))
+            for i, q in enumerate(queues)]
+
+
+def _within_open(filters: dict[str, Any]) -> bool:
+    return bool(filters.get("open")) or filters.get("status") in {s.value for s in OPEN_STATUSES}
 
 
 def resolve(filters: dict[str, Any]) -> dict[str, Any]:

@@ -1,10 +1,10 @@
-"""`helpdesk sla-sweep` (SPEC 8)."""
+"""The deadline sweeps, once, from the command line: `helpdesk sla-sweep` (SPEC 8) and `helpdesk mediation-sweep`."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
-from .cli import emit, fails_cleanly
+from .cli import emit, fails_cleanly, finish_jobs
 
 
 @click.command("sla-sweep")
@@ -23,4 +23,18 @@ def sla_sweep(as_json: bool) -> None:
          f"{len(result.escalations)} escalation step(s)")
 
 
-COMMANDS = (sla_sweep,)
+@click.command("mediation-sweep")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+@fails_cleanly
+def mediation_sweep(as_json: bool) -> None:
+    """Run the mediation deadlines once: admissibility warnings, consent silence, proposal lapses, 90 days."""
+    from .mediation.deadlines import sweep_deadlines
+
+    counts = sweep_deadlines().counts
+    finish_jobs()  # the mails it queued, in the embedded mode
+    emit(counts, as_json, ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(counts.items()))
+         or "no mediation deadline due")
+
+
+COMMANDS = (sla_sweep, mediation_sweep)

@@ -61,6 +61,17 @@ def sla_sweep() -> int:
     return len(result.warnings) + len(result.breaches) + len(result.escalations)
 
 
+@job("mediation_deadlines", queue="low", retries=0)
+def mediation_deadlines() -> int:
+    """Schedule: the mediation clocks (admissibility warning, consent silence, lapses, 90 days), each acting once."""
+    from helpdesk.mediation.deadlines import sweep_deadlines
+
+    result = sweep_deadlines()
+    if result.counts:
+        log.info("mediation deadlines: %s", result.counts)
+    return sum(result.counts.values())
+
+
 @job("send_mail", queue="mail", retries=4, backoff=(30, 120, 600, 1800))
 def send_mail(mail_id: int) -> None:
     """Send one recorded outbound mail by SMTP; the row records attempts, and failure after the last."""

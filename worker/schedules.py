@@ -31,6 +31,7 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("requeue_pending", 30),
     Schedule("sla_sweep", 60),
     Schedule("poll_mail", 30),
+    Schedule("mediation_deadlines", 300),  # the mediation clocks count in days: every 5 minutes is plenty
 )
 
 

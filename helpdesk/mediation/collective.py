@@ -112,11 +112,17 @@ def collective_view(collective: CollectiveCase) -> dict[str, Any]:
         MediationProposal.collective_id == collective.id).order_by(MediationProposal.id)))
     counts: dict[int, dict[Answer, int]] = {p.id: {} for p in proposals}
     if proposals:
-        for proposal_id, answer, n in db.session.execute(
-                select(ProposalResponse.proposal_id, ProposalResponse.answer, func.count())
+        still_open = MediationCase.status == CaseStatus.OPEN
+        for proposal_id, answer, is_open, n in db.session.execute(
+                select(ProposalResponse.proposal_id, ProposalResponse.answer, still_open, func.count())
+                .join(MediationCase, MediationCase.id == ProposalResponse.case_id)
                 .where(ProposalResponse.proposal_id.in_(list(counts)), ProposalResponse.party == Party.SHOPPER)
-                .group_by(ProposalResponse.proposal_id, ProposalResponse.answer)):
-            counts[proposal_id][Answer(answer)] = n
+                .group_by(ProposalResponse.proposal_id, ProposalResponse.answer, still_open)):
+            # A shopper who left the mediation without answering has not accepted the offer.
+            answer = Answer(answer)
+            if answer is Answer.PENDING and not is_open:
+                answer = Answer.REFUSED
+            counts[proposal_id][answer] = counts[proposal_id].get(answer, 0) + n
     merchant = collective.merchant
     return {
         "id": collective.id, "title": collective.title,

@@ -109,10 +109,9 @@ def _warn(case: MediationCase, which: str, now: datetime, result: SweepResult) -
     record_case_event(case, f"deadline.{which}_soon", SYSTEM.name, data, at=now)
     record_event(case.ticket, f"mediation.{which}_soon", SYSTEM.name, {"case_id": case.id, **data}, at=now)
     if which == "ends":
-        tell_parties(case, "ends_soon", parties=(Party.MERCHANT, Party.SHOPPER, Party.MEDIATOR))
-    else:
-        tell_parties(case, "submitted", parties=(Party.MEDIATOR,),
-                     detail=f"admissibility decision due {data['due_at']}")
+        tell_parties(case, "ends_soon", parties=(Party.MERCHANT, Party.SHOPPER, Party.MEDIATOR), detail=data["due_at"])
+    else:  # the decision is the mediator's alone to make
+        tell_parties(case, "admissibility_soon", parties=(Party.MEDIATOR,), detail=data["due_at"])
     result.add(f"{which}_warning")
 
 
@@ -148,4 +147,6 @@ def _lapse_proposals(now: datetime, result: SweepResult) -> None:
             lapse(case, proposal, response, now=now)
             result.add("proposal_lapsed")
 
-    _each_case(select(MediationCase).where(MediationCase.id.in_(due_cases)), act)
+    # Only in open cases: a proposal of a case that has ended ended with it, and nobody's silence is news.
+    _each_case(select(MediationCase).where(MediationCase.status == CaseStatus.OPEN,
+                                           MediationCase.id.in_(due_cases)), act)

@@ -38,7 +38,8 @@ NEWS = {
     "proposal": _l("The mediator put forward a proposal. Please accept or refuse it before the date shown."),
     "proposal_answered": _l("A party answered a proposal in the mediation."),
     "extended": _l("The mediator extended the mediation, as the case is complex."),
-    "ends_soon": _l("The mediation ends soon."),
+    "ends_soon": _l("The mediation ends soon, at:"),
+    "admissibility_soon": _l("The decision on this case's admissibility is due by:"),
     "collective": _l("Your case was joined with similar disputes against the same merchant. Your name and "
                      "messages stay private."),
 }

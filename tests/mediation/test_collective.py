@@ -67,6 +67,14 @@ def test_three_shoppers_two_accept_one_refuses_and_none_sees_another(app, client
                 assert f"Note privée pour {name}" not in text
         assert SHOPPERS[index][1] in client.get(path, headers=JSON).get_data(as_text=True)
 
+    # A second offer; one shopper leaves the mediation without answering it: not an acceptance.
+    r = client.post(f"/api/v1/mediation/collective/{collective}/proposals", headers=sup,
+                    json={"terms": "Remboursement des frais de port", "respond_by": respond_by})
+    second = r.get_json()["proposals"][1]["id"]
+    assert client.post(f"{portals[0]}/mediation/withdraw", headers=JSON).status_code == 200
+    counts = client.get(f"/api/v1/mediation/collective/{collective}", headers=med).get_json()["proposals"][1]
+    assert counts["id"] == second and (counts["accepted"], counts["refused"], counts["pending"]) == (0, 1, 2)
+
     other_merchant = bearer(make_token(make_user(make_merchant())))
     other_service = bearer(make_token(make_user(role="mediator", service=make_service())))
     for outsider in (other_merchant, other_service):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
+from flask_babel import refresh as babel_refresh
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -76,8 +77,10 @@ def _init_extensions(app: Flask) -> None:
     @app.before_request
     def _forget_the_last_caller() -> None:
         # An application context can outlive a request (tests, the embedded server's jobs): the user
-        # Flask-Login cached on `g` for the previous request must not answer for this one.
+        # Flask-Login cached on it, and the language and time zone Flask-Babel chose for the previous
+        # request, must not answer for this one.
         g.pop("_login_user", None)
+        babel_refresh()
 
     csrf.init_app(app)
     # Limits are shared by every web process through Redis; per process in the embedded mode.

@@ -15,6 +15,7 @@ from .merchants import create_mediation_service, create_merchant
 from .models import (
     Channel,
     Fulfilment,
+    Macro,
     MediationCase,
     MediationService,
     Merchant,
@@ -27,7 +28,7 @@ from .models import (
     utcnow,
 )
 from .tickets.customers import find_or_create_customer, order_key
-from .tickets.services import add_staff_message, change_status, open_or_thread
+from .tickets.services import add_staff_message, assign, change_status, open_or_thread
 
 SLUG = "souk-atlas"
 PASSWORD = "demo-password-2026"
@@ -37,14 +38,14 @@ USERS = (("supervisor", "nadia@souk-atlas.example"), ("agent", "youssef@souk-atl
 # (email, name, order, channel, subject, message)
 COMPLAINTS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
     ("salma.b@example.ma", "Salma Bennani", "#1043", "widget", "Commande pas arrivée",
-     "Bonjour, j'ai commandé un tapis berbère le 2 novembre, livraison promise sous 5 jours. Toujours rien, "
-     "le suivi Amana est bloqué à Casablanca depuis une semaine. Merci de me dire où il est."),
+     ("Bonjour, j'ai commandé un tapis berbère le 2 novembre, livraison promise sous 5 jours. Toujours rien, "
+      "le suivi Amana est bloqué à Casablanca depuis une semaine. Merci de me dire où il est.")),
     ("karim.alaoui@example.ma", "Karim Alaoui", "#1051", "email", "Colis endommagé",
-     "Le colis est arrivé hier, la théière en argent est cabossée et le couvercle ne ferme plus. "
-     "J'ai des photos. Je veux un remplacement."),
+     ("Le colis est arrivé hier, la théière en argent est cabossée et le couvercle ne ferme plus. "
+      "J'ai des photos. Je veux un remplacement.")),
     ("h.elidrissi@example.ma", "Hind El Idrissi", "#1060", "widget", "Retour",
-     "Bonjour, la veste en cuir est très belle mais trop grande pour moi. Je voudrais la retourner et être "
-     "remboursée. Comment obtenir l'étiquette de retour ?"),
+     ("Bonjour, la veste en cuir est très belle mais trop grande pour moi. Je voudrais la retourner et être "
+      "remboursée. Comment obtenir l'étiquette de retour ?")),
     ("omar.t@example.com", "Omar Tazi", "#1062", "email", "Wrong item",
      "Hi, I ordered the blue ceramic tagine (size L) and received a green one, size S. Please send the right one."),
     ("fatima.z@example.ma", "Fatima Zahra", "#1070", "widget", "طلبية متأخرة",
@@ -52,8 +53,8 @@ COMPLAINTS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
     ("youness.k@example.ma", "Youness K.", "#1074", "widget", "",
      "salam, commande dyali mazal ma wslatnich, galou liya 3 jours w daba semana. fin wslat?"),
     ("claire.m@example.fr", "Claire Martin", "#1081", "email", "Rétractation",
-     "Bonjour, j'exerce mon droit de rétractation pour la commande 1081 (lampe en laiton). "
-     "Le produit est intact dans son emballage d'origine."),
+     ("Bonjour, j'exerce mon droit de rétractation pour la commande 1081 (lampe en laiton). "
+      "Le produit est intact dans son emballage d'origine.")),
     ("james.w@example.co.uk", "James Walker", "#1085", "api", "Missing parts",
      "The wooden shelf arrived without the screws and one of the brackets. Can't assemble it."),
     ("amina.r@example.ma", "Amina Rachidi", "#1090", "widget", "منتج معيب",
@@ -81,8 +82,8 @@ COMPLAINTS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
     ("adil.s@example.ma", "Adil S.", "#1125", "widget", "Couleur différente",
      "Le coussin reçu est beige alors que la photo du site montre un rouge brique. Pas conforme à la description."),
     ("ines.c@example.fr", "Inès Chevalier", "#1128", "email", "Colis marqué livré",
-     "Bonjour, le suivi Chronopost indique « livré » hier à 14h mais je n'ai rien reçu, ni en boîte aux lettres "
-     "ni chez le gardien. Pouvez-vous ouvrir une enquête auprès du transporteur ?"),
+     ("Bonjour, le suivi Chronopost indique « livré » hier à 14h mais je n'ai rien reçu, ni en boîte aux lettres "
+      "ni chez le gardien. Pouvez-vous ouvrir une enquête auprès du transporteur ?")),
     ("brahim.e@example.ma", "Brahim Essaadi", "#1131", "widget", "",
      "slm, tlbt jellaba o jatni b9yass ghalat, tlbt L o jatni XXL. bghit tbdlouha liya."),
     ("olivia.p@example.com", "Olivia Price", "#1133", "api", "Change of mind",
@@ -90,8 +91,8 @@ COMPLAINTS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
     ("zineb.m@example.ma", "Zineb Mansouri", "#1135", "widget", "تأخر الشحن",
      "مرحبا، دفعت ثمن الطلبية مسبقا منذ عشرة أيام وما زالت حالتها « قيد التحضير ». متى سيتم الشحن؟"),
     ("thomas.l@example.fr", "Thomas Leroy", "#1138", "email", "Pièce manquante",
-     "Le meuble TV est arrivé mais il manque le sachet de visserie et une des deux portes. Merci de m'envoyer "
-     "les pièces manquantes."),
+     ("Le meuble TV est arrivé mais il manque le sachet de visserie et une des deux portes. Merci de m'envoyer "
+      "les pièces manquantes.")),
     ("khadija.b@example.ma", "Khadija B.", "#1140", "widget", "",
      "tlbt 3 dyal les bols w wslni ghir 2, o wa7d fihom mchgoug."),
     ("daniel.r@example.com", "Daniel Reyes", None, "email", "Invoice address",
@@ -129,6 +130,7 @@ def seed_demo() -> dict[str, Any]:
         for kind in ("shopify", "woocommerce", "generic"):
             save_integration(merchant, kind, f"demo-{kind}-secret-0123456789")
         _orders(merchant)
+        _macros(merchant)
         _mediation(_tickets(merchant))
     return {"merchant": SLUG, "widget_key": merchant.widget_key,
             "users": [{"role": role, "email": email, "password": PASSWORD} for role, email in USERS]}
@@ -172,6 +174,22 @@ REPLIES: tuple[tuple[int, str, str], ...] = (
 )
 
 
+# Tickets the agent already holds, so "mine" is a morning's work: none is escalated, so each can be closed.
+ASSIGNED = (2, 3, 5, 8, 15, 16, 21, 23)
+
+# Shared macros, one per language of the shop's shoppers; the placeholders are filled on the ticket page.
+MACROS: tuple[tuple[str, str, str], ...] = (
+    ("اعتذار عن منتج معيب", "ar",
+     ("مرحبا {shopper_name}،\nنعتذر عن المشكل في طلبيتكم {order_number}. سنرسل لكم منتجا بديلا سليما خلال ثلاثة "
+      "أيام، ويمكنكم متابعة طلبكم على الرابط: {portal_link}\n{shop_name}")),
+)
+
+
+def _macros(merchant: Merchant) -> None:
+    for name, language, body in MACROS:
+        db.session.add(Macro(merchant_id=merchant.id, owner_id=None, name=name, language=language, body=body))
+
+
 def _tickets(merchant: Merchant) -> list[Ticket]:
     now = utcnow()
     agent = find_user(USERS[1][1])
@@ -186,6 +204,10 @@ def _tickets(merchant: Merchant) -> list[Ticket]:
         at = ticket.created_at + timedelta(hours=1)
         add_staff_message(ticket, agent, reply, internal=False, now=at)
         change_status(ticket, Status(status), f"agent:{agent.id}", now=at)
+    supervisor = find_user(USERS[0][1])
+    for index in ASSIGNED:
+        at = tickets[index].created_at + timedelta(minutes=30)
+        assign(tickets[index], agent, f"supervisor:{supervisor.id}", now=at)
     return tickets
 
 

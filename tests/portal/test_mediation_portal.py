@@ -27,6 +27,7 @@ from tests.conftest import bearer, make_merchant, make_service, make_ticket, mak
 from tests.widget.files import png
 
 JSON = {"Accept": "application/json"}
+ENGLISH = {"Accept-Language": "en"}  # the pages are read in English here (the shop speaks French)
 ASK = {"reason": "Le colis n'est jamais arrivé et la boutique ne répond plus.", "claim": "Remboursement intégral",
        "amount": {"value": "449.00", "currency": "MAD"}}
 MERCHANT_CAUCUS = "Offre plancher confidentielle : 300 MAD au plus"
@@ -55,7 +56,7 @@ class Scene:
         return r.get_json()
 
     def portal(self, method: str = "get", suffix: str = "", *, html: bool = False, **kw):
-        return getattr(self.client, method)(self.path + suffix, headers={} if html else JSON, **kw)
+        return getattr(self.client, method)(self.path + suffix, headers=ENGLISH if html else JSON, **kw)
 
     def case(self) -> dict:
         return self.portal().get_json()["mediation"]
@@ -124,7 +125,7 @@ def test_the_wait_is_a_merchant_setting_and_a_resolved_ticket_is_reopened_first(
             "currency": "mad"}
     r = scene.portal("post", "/mediation", data=form, html=True)
     assert r.status_code == 303 and r.headers["Location"].endswith(scene.path + "/mediation")
-    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    page = client.get(r.headers["Location"], headers=ENGLISH).get_data(as_text=True)
     assert "Your request for mediation was sent" in page and "Received by the mediation service" in page
     assert scene.case()["amount_in_dispute"] == {"value": "449.50", "currency": "MAD"}
 

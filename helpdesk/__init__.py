@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,11 @@ from . import config as settings
 from .extensions import HelpdeskApi, SessionInterface, babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+# One set of time-zone rules for the whole product: Babel formats dates with pytz's copy of the IANA database,
+# so the clocks (zoneinfo) read the same release from the `tzdata` package, not the system's copy, which may be
+# older (Morocco's rules change often). Otherwise a page and a deadline can disagree by an hour.
+zoneinfo.reset_tzpath(to=[])
 
 
 def _template_folder() -> str:

@@ -1,6 +1,7 @@
 """What staff read: the fixed values of the API (categories, statuses, …) by name, instants and days localised."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from flask import Flask
@@ -31,14 +32,27 @@ def label(value: Any) -> Any:
     return LABELS.get(key, key)
 
 
+def as_read(value: datetime, zone: tzinfo) -> datetime:
+    """Deadlines of whole days are kept as the instant their last day ends, the next local midnight (exact for
+    `<=` comparisons); a reader is told that day's last minute, "by 10 Dec 23:59", never "by 11 Dec 00:00"."""
+    local = value.astimezone(zone)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return value - timedelta(minutes=1)
+    return value
+
+
 def when(value: Any, fmt: str = "short") -> str:
     """An instant in the reader's language, in the merchant's time zone (Babel's selectors pick both)."""
-    return format_datetime(value, fmt) if value is not None else ""
+    return format_datetime(as_read(value, get_timezone()), fmt) if value is not None else ""
 
 
 def day(value: Any) -> str:
-    return format_date(value.astimezone(get_timezone()) if hasattr(value, "astimezone") else value, "medium") \
-        if value is not None else ""
+    if value is None:
+        return ""
+    if hasattr(value, "astimezone"):
+        zone = get_timezone()
+        value = as_read(value, zone).astimezone(zone)
+    return format_date(value, "medium")
 
 
 def init_app(app: Flask) -> None:

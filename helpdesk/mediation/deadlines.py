@@ -109,9 +109,9 @@ def _warn(case: MediationCase, which: str, now: datetime, result: SweepResult) -
     record_case_event(case, f"deadline.{which}_soon", SYSTEM.name, data, at=now)
     record_event(case.ticket, f"mediation.{which}_soon", SYSTEM.name, {"case_id": case.id, **data}, at=now)
     if which == "ends":
-        tell_parties(case, "ends_soon", parties=(Party.MERCHANT, Party.SHOPPER, Party.MEDIATOR), detail=data["due_at"])
+        tell_parties(case, "ends_soon", parties=(Party.MERCHANT, Party.SHOPPER, Party.MEDIATOR), due=due)
     else:  # the decision is the mediator's alone to make
-        tell_parties(case, "admissibility_soon", parties=(Party.MEDIATOR,), detail=data["due_at"])
+        tell_parties(case, "admissibility_soon", parties=(Party.MEDIATOR,), due=due)
     result.add(f"{which}_warning")
 
 

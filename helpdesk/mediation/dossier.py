@@ -140,13 +140,15 @@ def complete_if_ready(case: MediationCase, merchant: Merchant, now: datetime) ->
 def admissibility_checks(case: MediationCase, merchant: Merchant, service: MediationService,
                          now: datetime) -> list[dict[str, Any]]:
     """The automatic checks of SPEC 6 with their results; the mediator decides."""
+    # `detail` is for API readers; the facts beside it (`at`, `days`, `service`) let each page word it in its language.
+    days = (now - case.first_complaint_at).days
     return [
-        {"code": "prior_written_complaint", "passed": True,
+        {"code": "prior_written_complaint", "passed": True, "at": case.first_complaint_at.isoformat(),
          "detail": f"helpdesk ticket opened {case.first_complaint_at.date().isoformat()}"},
-        {"code": "within_one_year", "passed": now - case.first_complaint_at <= ONE_YEAR,
-         "detail": f"requested {(now - case.first_complaint_at).days} days after the first complaint"},
+        {"code": "within_one_year", "passed": now - case.first_complaint_at <= ONE_YEAR, "days": days,
+         "detail": f"requested {days} days after the first complaint"},
         {"code": "merchant_belongs_to_service", "passed": merchant.mediation_service_id in (None, service.id),
-         "detail": service.slug},
+         "service": service.name, "detail": service.slug},
     ]
 
 

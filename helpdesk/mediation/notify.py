@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..labels import as_read
 from ..models import MediationCase, Party, Role, User
 
 log = logging.getLogger(__name__)
@@ -47,7 +51,7 @@ WITHDRAW_REMINDER = _l("You are free to withdraw from the mediation at any time.
 
 
 def tell_parties(case: MediationCase, news: str, *, parties: Iterable[Party] = (Party.MERCHANT, Party.SHOPPER),
-                 detail: str | None = None, remind_withdrawal: bool = False) -> int:
+                 detail: str | None = None, due: datetime | None = None, remind_withdrawal: bool = False) -> int:
     """Queue one mail per recipient; returns how many were queued (0 when no email channel is installed)."""
     queue = current_app.extensions.get("helpdesk_queue_mail")
     if queue is None:
@@ -60,6 +64,9 @@ def tell_parties(case: MediationCase, news: str, *, parties: Iterable[Party] = (
             with force_locale(language):
                 subject = _("Mediation case %(id)s: %(ref)s", id=case.id, ref=ticket.ref)
                 lines = [str(NEWS[news])]
+                if due is not None:  # in the reader's language, on the merchant's clock
+                    zone = ZoneInfo(case.merchant.timezone)
+                    lines.append(format_datetime(as_read(due, zone), "full", tzinfo=zone, locale=language))
                 if detail:
                     lines.append(detail)
                 if remind_withdrawal:

@@ -33,6 +33,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import csrf, db, limiter
 from ..files import path_for
 from ..intake.complaint import IncomingFile
+from ..labels import as_read
 from ..models import Attachment, Direction, Merchant, Message, Ticket, TicketEvent, utcnow
 from ..tickets.present import messages_of
 from ..widget.intake import Upload, check_uploads
@@ -76,7 +77,7 @@ def language() -> None:
 def portal_datetime(at: datetime, merchant: Merchant | None) -> str:
     """A time as the shopper reads it: their language, the shop's time zone."""
     zone = ZoneInfo(merchant.timezone if merchant else "UTC")
-    return format_datetime(at.astimezone(zone), "medium", rebase=False) + f" ({zone.key})"
+    return format_datetime(as_read(at, zone).astimezone(zone), "medium", rebase=False) + f" ({zone.key})"
 
 
 @bp.errorhandler(NotFound)

@@ -1,7 +1,7 @@
 """The mediation routes of SPEC 6.1 driven over the API as the mediator and the merchant would use them."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from helpdesk.mediation import proposals
 from helpdesk.mediation.actors import SHOPPER
 from helpdesk.mediation.dossier import open_dossier
 from helpdesk.models import MediationCase, OpenedBy, OutboundMail, Ticket, TicketEvent, utcnow
+from helpdesk.sla.clocks import calendar_for
 from tests.conftest import bearer, make_merchant, make_service, make_ticket, make_token, make_user
 
 
@@ -57,7 +58,9 @@ def test_the_merchant_consents_and_a_proposal_both_accept_ends_in_agreement(app,
     proposal = r.get_json()["proposals"][0]
     assert proposal["responses"] == {"merchant": "pending", "shopper": "pending"}
     assert proposal["amount"] == {"value": "449.00", "currency": "MAD"}
-    assert proposal["respond_by"].startswith(respond_by) and proposal["respond_by"].endswith(("+00:00", "Z"))
+    # A date means the end of that day on the merchant's clock.
+    end_of_day = calendar_for(world.merchant).end_of_day(date.fromisoformat(respond_by))
+    assert datetime.fromisoformat(proposal["respond_by"]) == end_of_day
 
     r = _post(client, f"{cid}/proposals/{proposal['id']}/response", world.supervisor, accept=True)
     assert r.get_json()["proposals"][0]["responses"]["merchant"] == "accepted"

@@ -148,7 +148,8 @@ def test_the_admissibility_decision_is_warned_three_days_before_its_three_weeks(
     mails = db.session.scalars(select(OutboundMail).where(OutboundMail.ticket_id == case.ticket_id,
                                                           OutboundMail.kind == "mediation.admissibility_soon")).all()
     assert [m.to_addr.split("-")[0] for m in mails] == ["mediator"]  # the decision is the mediator's alone
-    assert "2026-11-23T23:00:00+00:00" in mails[0].text
+    # The due instant is the end of 23 November, told as that day's last minute, in French on the shop's clock.
+    assert "23 novembre 2026" in mails[0].text and "23:59" in mails[0].text, mails[0].text
     assert case.status.value == "submitted"  # a warning, not a decision
 
 

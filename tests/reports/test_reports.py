@@ -24,13 +24,13 @@ def _ticket(merchant: Any, created: datetime, category: Category, channel: str =
 
 
 def test_page_chart_and_csv_agree(app, client):
-    shop = make_merchant(timezone="Africa/Casablanca", country="MA")
+    shop = make_merchant(timezone="Europe/Paris", country="FR")
     day1 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     _ticket(shop, day1, Category.LATE_DELIVERY, answered_after=timedelta(minutes=30),
             resolved_after=timedelta(hours=5))
     _ticket(shop, day1 + timedelta(hours=2), Category.LATE_DELIVERY, "widget", answered_after=timedelta(minutes=90))
     _ticket(shop, day1 + timedelta(hours=3), Category.RETURN, breached=True)
-    # 23:30 UTC on the 3rd is 00:30 on the 4th in Casablanca: it counts on the merchant's 4th.
+    # 23:30 UTC on the 3rd is 00:30 on the 4th in Paris: it counts on the merchant's 4th.
     _ticket(shop, datetime(2026, 11, 3, 23, 30, tzinfo=UTC), Category.NON_CONFORMITY,
             resolved_after=timedelta(hours=1))
     _ticket(make_merchant(), day1, Category.RETURN)  # another merchant's: never counted

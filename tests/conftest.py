@@ -168,3 +168,31 @@ def login(client: Any, user: Any) -> None:
     client.post("/logout")
     r = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
+
+
+def run_together(app: Any, how_many: int, work: Any) -> None:
+    """`work()` started `how_many` times at once, each in its own app context (own session and connection), as
+    several workers would; any error in one of them fails the test."""
+    import threading
+
+    if how_many == 1:
+        work()
+        return
+    barrier, errors = threading.Barrier(how_many), []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                work()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(how_many)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []

@@ -9,7 +9,6 @@ their own sessions, and every step still happens once.
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -40,7 +39,15 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.sla.clocks import calendar_for
-from tests.conftest import PG_URL, make_merchant, make_service, make_ticket, make_user, need_service
+from tests.conftest import (
+    PG_URL,
+    make_merchant,
+    make_service,
+    make_ticket,
+    make_user,
+    need_service,
+    run_together,
+)
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
 MINUTE = timedelta(minutes=1)
@@ -89,27 +96,7 @@ def make_open(case: MediationCase) -> MediationCase:
 def sweeps(app: Flask, how_many: int) -> None:
     """`how_many` sweeps started together, each in its own app context (own session and connection)."""
     db.session.commit()  # the test's own session holds no lock while the workers sweep
-    if how_many == 1:
-        sweep_deadlines()
-    else:
-        barrier, errors = threading.Barrier(how_many), []
-
-        def run() -> None:
-            with app.app_context():
-                try:
-                    barrier.wait()
-                    sweep_deadlines()
-                except Exception as exc:  # noqa: BLE001 - reported below
-                    errors.append(exc)
-                finally:
-                    db.session.remove()
-
-        threads = [threading.Thread(target=run) for _ in range(how_many)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+    run_together(app, how_many, sweep_deadlines)
     db.session.expire_all()
 
 

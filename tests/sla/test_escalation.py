@@ -6,7 +6,6 @@ two threads with their own connections, and every event still appears once.
 """
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +19,15 @@ from helpdesk.sla import policies
 from helpdesk.sla.clocks import calendar_for
 from helpdesk.sla.sweep import sweep
 from helpdesk.tickets.services import change_status
-from tests.conftest import PG_URL, make_merchant, make_service, make_ticket, make_user, need_service
+from tests.conftest import (
+    PG_URL,
+    make_merchant,
+    make_service,
+    make_ticket,
+    make_user,
+    need_service,
+    run_together,
+)
 
 MONDAY = datetime(2026, 6, 8, 9, 0, tzinfo=UTC)  # no holiday in Morocco that week
 MINUTE = timedelta(minutes=1)
@@ -28,27 +35,7 @@ MINUTE = timedelta(minutes=1)
 
 def _sweeps(app, how_many: int) -> None:
     """`how_many` sweeps started together, each in its own app context (own session and connection)."""
-    if how_many == 1:
-        sweep()
-        return
-    barrier, errors = threading.Barrier(how_many), []
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                sweep(batch=4)
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(how_many)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_together(app, how_many, lambda: sweep(batch=4))
     db.session.expire_all()
 
 

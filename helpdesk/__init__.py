@@ -120,7 +120,7 @@ def _timezone() -> str:
 
 
 def _register_parts(app: Flask) -> None:
-    from . import cli, errors, labels, security
+    from . import cli, company_views, errors, labels, security
     from .api import register as register_api
     from .auth import views as auth_views
     from .intake import views as delivery_views
@@ -143,6 +143,7 @@ def _register_parts(app: Flask) -> None:
     app.register_blueprint(workspace_views.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(mediation_views.bp)
+    app.register_blueprint(company_views.bp)
     _register_shopper_side(app)
     register_api(app)
     cli.register(app)

@@ -82,3 +82,22 @@ def mediation_service_for(merchant: Merchant) -> MediationService | None:
         return db.session.get(MediationService, merchant.mediation_service_id)
     services = db.session.scalars(select(MediationService).limit(2)).all()
     return services[0] if len(services) == 1 else None
+
+
+def update_company(merchant: Merchant, *, identifiers: dict[str, str], mediation_wait_days: int) -> list[str]:
+    """A supervisor's company details for mediation dossiers: ICE and RC (Morocco) or SIREN (France), and how
+    long a shopper waits before asking for mediation. Blank identifiers are removed. Returns what changed."""
+    unknown = set(identifiers) - set(IDENTIFIER_KEYS)
+    if unknown:
+        raise ValidationFailed(f"identifiers take the keys {', '.join(IDENTIFIER_KEYS)}, not {', '.join(unknown)}")
+    if not 0 <= mediation_wait_days <= 60:
+        raise ValidationFailed("the wait before mediation is between 0 and 60 days")
+    cleaned = {k: v.strip() for k, v in identifiers.items() if v and v.strip()}
+    changed = [k for k in IDENTIFIER_KEYS if (merchant.identifiers or {}).get(k) != cleaned.get(k)]
+    merchant.identifiers = cleaned
+    settings = dict(merchant.settings or {})
+    if settings.get("mediation_wait_days", 7) != mediation_wait_days:
+        settings["mediation_wait_days"] = mediation_wait_days
+        changed.append("mediation_wait_days")
+    merchant.settings = settings
+    return changed

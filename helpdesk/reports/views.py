@@ -1,4 +1,4 @@
-"""The reports page (table and chart) and its CSV, for a merchant's supervisors."""
+"""The reports page (tables and charts) and their CSVs, for a merchant's supervisors."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +10,8 @@ from flask_login import current_user
 from ..auth.pages import SUPERVISORS, restrict_pages
 from ..extensions import db
 from ..models import Merchant, utcnow
-from .service import CATEGORIES, build_report, period, report_csv
+from .service import CATEGORIES, build_report, period
+from .tables import report_csv, report_tables, table_csv
 
 bp = Blueprint("reports", __name__)
 
@@ -36,12 +37,25 @@ def _report():  # type: ignore[no-untyped-def]
 
 @bp.get("/reports")
 def index():  # type: ignore[no-untyped-def]
-    return render_template("staff/reports.html", report=_report(), categories=CATEGORIES)
+    report = _report()
+    return render_template("staff/reports.html", report=report, tables=report_tables(report), categories=CATEGORIES)
 
 
 @bp.get("/reports.csv")
 def download():  # type: ignore[no-untyped-def]
     report = _report()
-    name = f"tickets-{report.start.isoformat()}-{report.end.isoformat()}.csv"
-    return Response(report_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _attachment(report_csv(report), f"tickets-{report.start.isoformat()}-{report.end.isoformat()}.csv")
+
+
+@bp.get("/reports/<name>.csv")
+def download_table(name: str):  # type: ignore[no-untyped-def]
+    """One chart's numbers (channels, carriers, …), from the same report as the page."""
+    report = _report()
+    table = next((t for t in report_tables(report) if t.name == name), None)
+    if table is None:
+        abort(404)
+    return _attachment(table_csv(table), f"{name}-{report.start.isoformat()}-{report.end.isoformat()}.csv")
+
+
+def _attachment(body: str, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

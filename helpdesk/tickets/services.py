@@ -190,6 +190,10 @@ def change_status(ticket: Ticket, status: Status, actor: str, *, now: datetime |
     before = ticket.status
     ticket.status = status
     clocks.on_status(ticket, before, status, now)
+    if status is Status.RESOLVED:
+        from ..portal.satisfaction import ask_for_rating  # the portal builds on tickets, not the reverse
+
+        ask_for_rating(ticket, now=now)
     record_event(ticket, "status.changed", actor, {"from": before.value, "to": status.value}, at=now)
     ticket.updated_at = now
 

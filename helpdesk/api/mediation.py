@@ -26,7 +26,7 @@ from ..mediation.documents_http import document_response
 from ..mediation.dossier import Amount, complete_dossier
 from ..mediation.present import case_view
 from ..models import CaseStatus, MediationCase, Role
-from ..sla.clocks import calendar_for
+from ..sla.clocks import instant_for
 
 blp = Blueprint("mediation_api", __name__, url_prefix="/api/v1/mediation", description="Mediation cases")
 CONSENT = ["pending", "accepted", "declined"]
@@ -40,7 +40,7 @@ def look_up_first() -> None:
     if "id" not in args:
         return
     if request.path.startswith("/api/v1/mediation/collective/"):
-        _collective(args["id"])
+        queue.get_collective(args["id"])
     else:
         queue.get_case(args["id"])
 ANSWERS = ["pending", "accepted", "refused", "lapsed"]
@@ -238,12 +238,6 @@ class InstantOrDate(fields.Field):
         return instant
 
 
-def instant_for(case: MediationCase, value: datetime | date) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return calendar_for(case.merchant).end_of_day(value)
-
-
 class AdmissibilityIn(Schema):
     admissible = fields.Bool(required=True)
     reason = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=5000))
@@ -327,7 +321,7 @@ def make_proposal(data: dict[str, Any], id: str) -> dict[str, Any]:
     """Terms put to both parties with a date to answer by (the mediator, or a supervisor for the merchant)."""
     case, actor = _act(id)
     proposals.make_proposal(case, actor, data["terms"], _amount(data.get("amount")),
-                            instant_for(case, data["respond_by"]))
+                            instant_for(case.merchant, data["respond_by"]))
     db.session.commit()
     return _view(case)
 
@@ -364,7 +358,7 @@ def withdraw(data: dict[str, Any], id: str) -> dict[str, Any]:
 def extend(data: dict[str, Any], id: str) -> dict[str, Any]:
     """The mediator gives a complex case more time; both parties are told."""
     case, actor = _act(id)
-    transitions.extend(case, actor, instant_for(case, data["until"]), data["reason"])
+    transitions.extend(case, actor, instant_for(case.merchant, data["until"]), data["reason"])
     db.session.commit()
     return _view(case)
 
@@ -413,15 +407,6 @@ class CollectiveOut(Schema):
     created_at = fields.AwareDateTime()
 
 
-def _collective(id: str) -> Any:
-    principal = require_principal()
-    if principal.role is Role.MEDIATOR and principal.mediation_service_id is not None:
-        return collectives.get_collective(id, service_id=principal.mediation_service_id)
-    if principal.role in (Role.AGENT, Role.SUPERVISOR) and principal.merchant_id is not None:
-        return collectives.get_collective(id, merchant_id=principal.merchant_id)
-    raise NotFound("No such collective case.")
-
-
 @blp.post("/collective")
 @blp.arguments(CollectiveIn)
 @blp.response(201, CollectiveOut)
@@ -440,7 +425,7 @@ def create_collective(data: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, CollectiveOut)
 def get_collective(id: str) -> dict[str, Any]:
     """The collective case with, per proposal, how many shoppers accepted, refused or have not answered."""
-    return collectives.collective_view(_collective(id))
+    return collectives.collective_view(queue.get_collective(id))
 
 
 @blp.post("/collective/<id>/proposals")
@@ -448,11 +433,9 @@ def get_collective(id: str) -> dict[str, Any]:
 @blp.response(201, CollectiveOut)
 def propose_to_all(data: dict[str, Any], id: str) -> dict[str, Any]:
     """One offer put to every shopper of the collective case; each answers from the portal."""
-    collective = _collective(id)
+    collective = queue.get_collective(id)
     actor = actor_of(require_principal())
-    respond_by = data["respond_by"]
-    if not isinstance(respond_by, datetime):
-        respond_by = calendar_for(collective.merchant).end_of_day(respond_by)
-    collectives.propose_to_all(collective, actor, data["terms"], _amount(data.get("amount")), respond_by)
+    collectives.propose_to_all(collective, actor, data["terms"], _amount(data.get("amount")),
+                               instant_for(collective.merchant, data["respond_by"]))
     db.session.commit()
     return collectives.collective_view(collective)

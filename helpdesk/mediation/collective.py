@@ -66,24 +66,6 @@ def create_collective(service_id: int, actor: Actor, title: str, case_ids: list[
     return collective
 
 
-def get_collective(collective_id: str | int, *, service_id: int | None = None,
-                   merchant_id: int | None = None) -> CollectiveCase:
-    text = str(collective_id)
-    if not text.isdigit() or len(text) > 12:
-        raise NotFound("No such collective case.")
-    stmt = select(CollectiveCase).where(CollectiveCase.id == int(text))
-    if service_id is not None:
-        stmt = stmt.where(CollectiveCase.mediation_service_id == service_id)
-    elif merchant_id is not None:
-        stmt = stmt.where(CollectiveCase.merchant_id == merchant_id)
-    else:
-        raise NotFound("No such collective case.")
-    found = db.session.scalar(stmt)
-    if found is None:
-        raise NotFound("No such collective case.")
-    return found
-
-
 def members(collective: CollectiveCase, *, for_update: bool = False) -> list[MediationCase]:
     stmt = select(MediationCase).where(MediationCase.collective_id == collective.id).order_by(MediationCase.id)
     return list(db.session.scalars(stmt.with_for_update() if for_update else stmt))

@@ -7,7 +7,6 @@ page as a message in the reader's language, and nothing of the attempt is kept.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +20,7 @@ from ..errors import DomainError, NotFound, ValidationFailed
 from ..extensions import db
 from ..intake.complaint import IncomingFile
 from ..models import MediationCase, RoomChannel
-from ..sla.clocks import calendar_for
+from ..sla.clocks import instant_for
 from ..widget.intake import Upload, check_uploads
 from . import collective, proposals, queue, room, transitions
 from .actors import Actor, actor_of, require
@@ -91,11 +90,6 @@ def _amount(value: Decimal | None, currency: str | None) -> Amount | None:
     return Amount(value, currency.upper())
 
 
-def _end_of(case: MediationCase, day: date) -> Any:
-    """A date typed in a form means the end of that day in the merchant's time zone (SPEC 6.1)."""
-    return calendar_for(case.merchant).end_of_day(day)
-
-
 @bp.post("/cases/<id>/dossier")
 def complete(id: str) -> Response:
     def do(case: MediationCase, actor: Actor) -> str:
@@ -157,7 +151,7 @@ def propose(id: str) -> Response:
         _valid(form)
         assert form.respond_by.data is not None
         proposals.make_proposal(case, actor, form.terms.data or "", _amount(form.amount.data, form.currency.data),
-                                _end_of(case, form.respond_by.data))
+                                instant_for(case.merchant, form.respond_by.data))
         return _("Proposal put to the parties.")
     return _act(id, do, "#proposals")
 
@@ -186,7 +180,7 @@ def extend(id: str) -> Response:
         form = ExtendForm()
         _valid(form)
         assert form.until.data is not None
-        transitions.extend(case, actor, _end_of(case, form.until.data), form.reason.data or "")
+        transitions.extend(case, actor, instant_for(case.merchant, form.until.data), form.reason.data or "")
         return _("Mediation extended; both parties are told.")
     return _act(id, do, "#outcome")
 
@@ -228,7 +222,7 @@ def propose_to_all(id: str) -> Response:
     try:
         _valid(form)
         assert form.respond_by.data is not None
-        respond_by = calendar_for(found.merchant).end_of_day(form.respond_by.data)
+        respond_by = instant_for(found.merchant, form.respond_by.data)
         collective.propose_to_all(found, actor_of(principal), form.terms.data or "",
                                   _amount(form.amount.data, form.currency.data), respond_by)
         db.session.commit()

@@ -19,6 +19,7 @@ from .actors import Actor, require
 from .dossier import Amount
 from .events import record_case_event
 from .notify import tell_parties
+from .queue import id_or_404
 
 PARTIES = (Party.MERCHANT, Party.SHOPPER)
 
@@ -79,11 +80,8 @@ def respond(case: MediationCase, proposal_id: int | str, actor: Actor, accept: b
     """A party accepts or refuses before the date; past it, the answer is recorded as lapsed and this is 409."""
     require(actor, "supervisor", "shopper")
     now = now or utcnow()
-    text = str(proposal_id)
-    if not text.isdigit() or len(text) > 12:
-        raise NotFound("No such proposal.")
     row = db.session.scalar(select(ProposalResponse).where(
-        ProposalResponse.proposal_id == int(text), ProposalResponse.case_id == case.id,
+        ProposalResponse.proposal_id == id_or_404(proposal_id, "proposal"), ProposalResponse.case_id == case.id,
         ProposalResponse.party == actor.party).with_for_update())
     if row is None:
         raise NotFound("No such proposal.")

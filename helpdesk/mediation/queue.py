@@ -1,4 +1,5 @@
-"""Who sees which case, in one place: a mediator its service's queue, merchant staff their merchant's cases.
+"""Who sees which case, in one place: a mediator its service's queue, merchant staff their merchant's cases
+(collective cases by the same rule).
 
 Anyone else, and any id that names nothing the caller may see (malformed
 ones included), gets the same 404 as a case that does not exist (SPEC 6.1).
@@ -8,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Select, select
 
@@ -15,7 +17,9 @@ from ..auth.principal import Principal, require_principal
 from ..auth.scoping import STAFF
 from ..errors import NotFound
 from ..extensions import db
-from ..models import CaseStatus, MediationCase, Role
+from ..models import CaseStatus, CollectiveCase, MediationCase, Role
+
+Scoped = TypeVar("Scoped", MediationCase, CollectiveCase)
 
 
 @dataclass(frozen=True)
@@ -24,28 +28,46 @@ class CasePage:
     next: str | None
 
 
-def visible_cases(principal: Principal | None = None) -> Select[tuple[MediationCase]]:
-    """`select(MediationCase)` limited to what the caller may see; 404 for callers who see none."""
+def _visible(model: type[Scoped], principal: Principal | None) -> Select[tuple[Scoped]]:
     principal = principal or require_principal()
     if principal.role is Role.MEDIATOR and principal.mediation_service_id is not None:
-        return select(MediationCase).where(MediationCase.mediation_service_id == principal.mediation_service_id)
+        return select(model).where(model.mediation_service_id == principal.mediation_service_id)
     if principal.role in STAFF and principal.merchant_id is not None:
-        return select(MediationCase).where(MediationCase.merchant_id == principal.merchant_id)
+        return select(model).where(model.merchant_id == principal.merchant_id)
     raise NotFound("Not found.")
+
+
+def visible_cases(principal: Principal | None = None) -> Select[tuple[MediationCase]]:
+    """`select(MediationCase)` limited to what the caller may see; 404 for callers who see none."""
+    return _visible(MediationCase, principal)
+
+
+def id_or_404(value: str | int, what: str) -> int:
+    """The number a URL names, or the 404 of something that does not exist (malformed ids included)."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise NotFound(f"No such {what}.")
+    return int(text)
 
 
 def get_case(case_id: str | int, principal: Principal | None = None, *, for_update: bool = False) -> MediationCase:
     """The case if the caller may see it, else 404 (looked up before any role check)."""
-    text = str(case_id)
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise NotFound("No such case.")
-    stmt = visible_cases(principal).where(MediationCase.id == int(text))
+    stmt = visible_cases(principal).where(MediationCase.id == id_or_404(case_id, "case"))
     if for_update:
         stmt = stmt.with_for_update()
     case = db.session.scalar(stmt)
     if case is None:
         raise NotFound("No such case.")
     return case
+
+
+def get_collective(collective_id: str | int, principal: Principal | None = None) -> CollectiveCase:
+    """A collective case by the same rule as its members: the mediator's service, or the staff's own merchant."""
+    found = db.session.scalar(_visible(CollectiveCase, principal).where(
+        CollectiveCase.id == id_or_404(collective_id, "collective case")))
+    if found is None:
+        raise NotFound("No such collective case.")
+    return found
 
 
 def list_cases(*, status: str | None = None, limit: int = 50, cursor: str | None = None,

@@ -174,9 +174,7 @@ def collectives():  # type: ignore[no-untyped-def]
 
 def find_collective(id: str, principal: Principal) -> CollectiveCase:
     """The mediator's service's collective case, or one of the staff's own merchant; else 404."""
-    if principal.role is Role.MEDIATOR:
-        return collective.get_collective(id, service_id=principal.mediation_service_id or -1)
-    return collective.get_collective(id, merchant_id=principal.merchant_id or -1)
+    return queue.get_collective(id, principal)
 
 
 @bp.get("/collective/<id>")

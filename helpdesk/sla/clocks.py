@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
@@ -44,6 +44,11 @@ def calendar_for(merchant: Merchant) -> BusinessCalendar:
     """The merchant's business calendar (its own hours and closures, else Monday–Friday 09:00–18:00)."""
     custom = (merchant.settings or {}).get("calendar") or {}
     return _calendar(merchant.timezone, merchant.country, json.dumps(custom, sort_keys=True))
+
+
+def instant_for(merchant: Merchant, value: datetime | date) -> datetime:
+    """An instant as given, or a date meaning the end of that day on the merchant's clock (SPEC 6.1)."""
+    return value if isinstance(value, datetime) else calendar_for(merchant).end_of_day(value)
 
 
 def start(ticket: Ticket, merchant: Merchant, now: datetime) -> None:

@@ -13,7 +13,14 @@ from .auth.pages import SUPERVISORS, restrict_pages
 from .auth.scoping import require_role
 from .errors import DomainError
 from .extensions import db
-from .merchants import update_company
+from .merchants import (
+    ICE_PATTERN,
+    MAX_MEDIATION_WAIT_DAYS,
+    MEDIATION_WAIT_DAYS,
+    SIREN_PATTERN,
+    update_company,
+    wait_days,
+)
 from .models import Merchant, Role
 
 bp = Blueprint("company", __name__)
@@ -21,11 +28,12 @@ restrict_pages(bp, SUPERVISORS)
 
 
 class CompanyForm(FlaskForm):
-    ice = StringField(_l("ICE (Morocco, 15 digits)"), validators=[Optional(), Regexp(r"^\d{15}$")])
+    ice = StringField(_l("ICE (Morocco, 15 digits)"), validators=[Optional(), Regexp(ICE_PATTERN)])
     rc = StringField(_l("RC, trade register (Morocco)"), validators=[Optional(), Regexp(r"^.{1,40}$")])
-    siren = StringField(_l("SIREN (France, 9 digits)"), validators=[Optional(), Regexp(r"^\d{9}$")])
+    siren = StringField(_l("SIREN (France, 9 digits)"), validators=[Optional(), Regexp(SIREN_PATTERN)])
     mediation_wait_days = IntegerField(_l("Days the shop has to settle a complaint before the shopper may ask "
-                                          "for mediation"), validators=[NumberRange(0, 60)], default=7)
+                                          "for mediation"), validators=[NumberRange(0, MAX_MEDIATION_WAIT_DAYS)],
+                                       default=MEDIATION_WAIT_DAYS)
 
 
 @bp.route("/settings/company", methods=["GET", "POST"])
@@ -33,7 +41,7 @@ def company():  # type: ignore[no-untyped-def]
     merchant = db.session.get(Merchant, require_role(Role.SUPERVISOR).merchant_id)
     assert merchant is not None
     form = CompanyForm(data={**(merchant.identifiers or {}),
-                             "mediation_wait_days": (merchant.settings or {}).get("mediation_wait_days", 7)})
+                             "mediation_wait_days": wait_days(merchant)})
     if form.validate_on_submit():
         try:
             update_company(merchant, identifiers={k: getattr(form, k).data or "" for k in ("ice", "rc", "siren")},

@@ -14,6 +14,10 @@ from .models import MediationService, Merchant
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 LANGUAGES = ("fr", "en", "ar")
 IDENTIFIER_KEYS = ("ice", "rc", "siren")
+ICE_PATTERN = r"^\d{15}$"  # Morocco's Identifiant Commun de l'Entreprise
+SIREN_PATTERN = r"^\d{9}$"  # France's company number
+MEDIATION_WAIT_DAYS = 7  # the merchant's fair chance before a shopper may ask for mediation (`mediation_wait_days`)
+MAX_MEDIATION_WAIT_DAYS = 60
 
 
 def _check_slug(slug: str) -> str:
@@ -90,14 +94,23 @@ def update_company(merchant: Merchant, *, identifiers: dict[str, str], mediation
     unknown = set(identifiers) - set(IDENTIFIER_KEYS)
     if unknown:
         raise ValidationFailed(f"identifiers take the keys {', '.join(IDENTIFIER_KEYS)}, not {', '.join(unknown)}")
-    if not 0 <= mediation_wait_days <= 60:
+    if not 0 <= mediation_wait_days <= MAX_MEDIATION_WAIT_DAYS:
         raise ValidationFailed("the wait before mediation is between 0 and 60 days")
     cleaned = {k: v.strip() for k, v in identifiers.items() if v and v.strip()}
     changed = [k for k in IDENTIFIER_KEYS if (merchant.identifiers or {}).get(k) != cleaned.get(k)]
     merchant.identifiers = cleaned
     settings = dict(merchant.settings or {})
-    if settings.get("mediation_wait_days", 7) != mediation_wait_days:
+    if wait_days(merchant) != mediation_wait_days:
         settings["mediation_wait_days"] = mediation_wait_days
         changed.append("mediation_wait_days")
     merchant.settings = settings
     return changed
+
+
+def wait_days(merchant: Merchant) -> int:
+    """The merchant's `mediation_wait_days`, kept within 0..60 (a broken setting falls back to the default)."""
+    try:
+        days = int((merchant.settings or {}).get("mediation_wait_days", MEDIATION_WAIT_DAYS))
+    except (TypeError, ValueError):
+        return MEDIATION_WAIT_DAYS
+    return min(max(days, 0), MAX_MEDIATION_WAIT_DAYS)

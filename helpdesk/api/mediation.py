@@ -25,6 +25,7 @@ from ..mediation.actors import actor_of
 from ..mediation.documents_http import document_response
 from ..mediation.dossier import Amount, complete_dossier
 from ..mediation.present import case_view
+from ..merchants import ICE_PATTERN, SIREN_PATTERN
 from ..models import CaseStatus, MediationCase, Role
 from ..sla.clocks import instant_for
 
@@ -190,9 +191,9 @@ class IdentifiersIn(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    ice = fields.Str(validate=validate.Regexp(r"^\d{15}$", error="An ICE has 15 digits."))
+    ice = fields.Str(validate=validate.Regexp(ICE_PATTERN, error="An ICE has 15 digits."))
     rc = fields.Str(validate=validate.Length(1, 40))
-    siren = fields.Str(validate=validate.Regexp(r"^\d{9}$", error="A SIREN has 9 digits."))
+    siren = fields.Str(validate=validate.Regexp(SIREN_PATTERN, error="A SIREN has 9 digits."))
 
 
 class DossierIn(Schema):

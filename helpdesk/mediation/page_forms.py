@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..merchants import ICE_PATTERN, SIREN_PATTERN
 from .room import MAX_BODY
 
 CURRENCY = Regexp(r"^[A-Za-z]{3}$", message=_l("A currency is three letters, e.g. MAD or EUR."))
@@ -56,9 +57,9 @@ class DossierForm(FlaskForm):
     claim = TextAreaField(_l("What the shopper asks for"), validators=[Optional(), Length(max=5000)])
     amount = DecimalField(_l("Amount in dispute"), places=2, validators=[Optional(), NumberRange(min=0)])
     currency = StringField(_l("Currency"), validators=[Optional(), CURRENCY])
-    ice = StringField("ICE", validators=[Optional(), Regexp(r"^\d{15}$", message=_l("An ICE has 15 digits."))])
+    ice = StringField("ICE", validators=[Optional(), Regexp(ICE_PATTERN, message=_l("An ICE has 15 digits."))])
     rc = StringField("RC", validators=[Optional(), Length(max=40)])
-    siren = StringField("SIREN", validators=[Optional(), Regexp(r"^\d{9}$", message=_l("A SIREN has 9 digits."))])
+    siren = StringField("SIREN", validators=[Optional(), Regexp(SIREN_PATTERN, message=_l("A SIREN has 9 digits."))])
 
 
 class CollectiveForm(FlaskForm):

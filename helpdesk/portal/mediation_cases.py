@@ -37,12 +37,10 @@ from ..mediation.actors import SHOPPER
 from ..mediation.dossier import Amount, complete_dossier, open_dossier
 from ..mediation.present import case_view
 from ..mediation.room import post_message
-from ..merchants import mediation_service_for
+from ..merchants import mediation_service_for, wait_days
 from ..models import MediationCase, Merchant, OpenedBy, Party, Status, Ticket, utcnow
 from ..models.mediation import ACTIVE_CASE_STATUSES
 
-WAIT_DAYS = 7  # merchant setting `mediation_wait_days`
-MAX_WAIT_DAYS = 60
 CURRENCY_BY_COUNTRY = {"MA": "MAD", "FR": "EUR"}
 
 
@@ -69,15 +67,6 @@ def shopper_case(case: MediationCase) -> dict[str, Any]:
     from ..api.mediation import CaseOut
 
     return CaseOut().dump(case_view(case, Party.SHOPPER))
-
-
-def wait_days(merchant: Merchant) -> int:
-    """The merchant's `mediation_wait_days`, kept within 0..60 (a broken setting falls back to the default)."""
-    try:
-        days = int((merchant.settings or {}).get("mediation_wait_days", WAIT_DAYS))
-    except (TypeError, ValueError):
-        return WAIT_DAYS
-    return min(max(days, 0), MAX_WAIT_DAYS)
 
 
 def eligibility(ticket: Ticket, merchant: Merchant, *, now: datetime | None = None) -> Eligibility:

@@ -14,12 +14,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Date, cast, func, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, Date, cast, func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.engine import Engine
 
 from ..extensions import db
-from ..models import Category, Channel, Merchant, Rating, Ticket
+from ..models import Category, Channel, Merchant, Rating, Ticket, utcnow
+from ..sla import clocks
 from .orders import count_by_carrier, count_by_product, count_escalations
 
 MAX_DAYS = 366
@@ -177,7 +178,7 @@ def _tally_in_sql(merchant: Merchant, since: datetime, until: datetime, days: di
     # connection while this one counts, so a year's report takes the longer of the two, not their sum.
     percentiles = _PARALLEL.submit(_percentiles, db.engine, merchant, since, until)
     day = cast(func.timezone(merchant.timezone, Ticket.created_at), Date)
-    breached = or_(Ticket.first_response_breached, Ticket.resolution_breached)
+    breached = clocks.breached_clause(utcnow())
     groups = db.session.execute(
         select(day, Ticket.category, Ticket.channel, func.count(), func.count(Ticket.resolved_at),
                func.count().filter(breached))
@@ -230,11 +231,12 @@ def _tally_rows(merchant: Merchant, since: datetime, until: datetime, days: dict
     zone = ZoneInfo(merchant.timezone)
     rows = db.session.execute(select(
         Ticket.created_at, Ticket.category, Ticket.channel, Ticket.first_response_at, Ticket.resolved_at,
-        Ticket.first_response_breached, Ticket.resolution_breached,
+        Ticket.first_response_due_at, Ticket.resolution_due_at, Ticket.sla_paused_since,
     ).where(*_in_period(Ticket, merchant, since, until))).all()
+    now = utcnow()
     first: dict[str, list[float]] = {c: [] for c in [ALL, *CATEGORIES]}
     resolution: dict[str, list[float]] = {c: [] for c in [ALL, *CATEGORIES]}
-    for created, category, channel, answered, resolved, first_breached, res_breached in rows:
+    for created, category, channel, answered, resolved, first_due, resolution_due, paused in rows:
         day = days.get(created.astimezone(zone).date())
         if day is None:
             continue
@@ -248,7 +250,7 @@ def _tally_rows(merchant: Merchant, since: datetime, until: datetime, days: dict
         if answered is not None:
             for key in (ALL, category.value):
                 first[key].append((answered - created).total_seconds() / 60)
-        if first_breached or res_breached:
+        if clocks.is_late(first_due, answered, paused, now) or clocks.is_late(resolution_due, resolved, paused, now):
             day.breached += 1
             breached_by_category[category.value] += 1
     scores = db.session.execute(select(Rating.created_at, Rating.score).where(

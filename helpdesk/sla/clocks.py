@@ -89,13 +89,18 @@ def _resume(ticket: Ticket, now: datetime) -> None:
     merchant = db.session.get(Merchant, ticket.merchant_id)
     assert merchant is not None
     calendar = calendar_for(merchant)
-    paused = calendar.business_time_between(ticket.sla_paused_since, now)  # type: ignore[arg-type]
-    moving = ["resolution_due_at", "resolution_warn_at"]
-    if ticket.first_response_at is None:
-        moving += ["first_response_due_at", "first_response_warn_at"]
-    for column in moving:
-        if getattr(ticket, column) is not None:
-            setattr(ticket, column, calendar.add_business_time(getattr(ticket, column), paused))
+    paused_since = ticket.sla_paused_since
+    assert paused_since is not None
+    paused = calendar.business_time_between(paused_since, now)
+    # A clock that was already broken when the pause began stays broken: its due time is a fact, not a
+    # promise still running, so it does not move (and `breached_clause` can read a breach off the times alone).
+    for _name, due, warn, done, breached, _warned in CLOCKS:
+        due_at = getattr(ticket, due)
+        if getattr(ticket, done) is not None or due_at is None or getattr(ticket, breached) or due_at <= paused_since:
+            continue
+        setattr(ticket, due, calendar.add_business_time(due_at, paused))
+        if getattr(ticket, warn) is not None:
+            setattr(ticket, warn, calendar.add_business_time(getattr(ticket, warn), paused))
     ticket.sla_paused_since = None
 
 
@@ -143,11 +148,29 @@ def _set_next_check(ticket: Ticket, row: TicketSla) -> None:
 
 
 def breached_clause(now: datetime) -> ColumnElement[bool]:
-    """SQL twin of the breach flags of `view`, for list filters: a passed due time counts unless paused."""
-    return or_(Ticket.first_response_breached, Ticket.resolution_breached,
-               and_(Ticket.first_response_at.is_(None), Ticket.sla_paused_since.is_(None),
-                    Ticket.first_response_due_at < now),
-               and_(Ticket.resolved_at.is_(None), Ticket.sla_paused_since.is_(None), Ticket.resolution_due_at < now))
+    """SQL twin of the breach flags of `view`, for list filters and reports, read off the times alone.
+
+    A clock is broken when it stopped after its due time, or is still running (or was paused, or the ticket
+    stopped) past it. No flag is read: the covering indexes carry the times, and keeping the sweep's flags out
+    of every index lets the sweep record a breach without rewriting the ticket's index entries.
+    """
+    return or_(*(_late(Ticket.__table__.c[due], Ticket.__table__.c[done], now)
+                 for _name, due, _warn, done, _breached, _warned in CLOCKS))
+
+
+def _late(due: Any, done: Any, now: datetime) -> ColumnElement[bool]:
+    paused = Ticket.__table__.c.sla_paused_since
+    return or_(and_(done.is_not(None), done > due),
+               and_(done.is_(None), paused.is_(None), due < now),
+               and_(done.is_(None), paused.is_not(None), due < paused))
+
+
+def is_late(due_at: datetime | None, done_at: datetime | None, paused_since: datetime | None,
+            now: datetime) -> bool:
+    """`breached_clause` for one clock of one ticket, in Python."""
+    if due_at is None:
+        return False
+    return done_at > due_at if done_at is not None else due_at < (paused_since or now)
 
 
 def view(ticket: Ticket, now: datetime) -> dict[str, Any]:
@@ -155,10 +178,9 @@ def view(ticket: Ticket, now: datetime) -> dict[str, Any]:
     paused = ticket.sla_paused_since is not None and ticket.status not in STOPPED
     held = ticket.sla_paused_since is not None
     data: dict[str, Any] = {"paused": paused}
-    for name, due, warn, done, breached, _warned in CLOCKS:
+    for name, due, warn, done, _breached, _warned in CLOCKS:
         due_at, warn_at, done_at = getattr(ticket, due), getattr(ticket, warn), getattr(ticket, done)
-        late = due_at is not None and (done_at > due_at if done_at else (now > due_at and not held))
-        is_breached = bool(getattr(ticket, breached) or late)
+        is_breached = is_late(due_at, done_at, ticket.sla_paused_since, now)
         data[f"{name}_due_at"] = due_at
         data[f"{name}_warn_at"] = warn_at
         data[f"{name}_breached"] = is_breached

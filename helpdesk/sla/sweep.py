@@ -4,8 +4,8 @@ Cost: the sweep reads `ticket_sla.next_check_at <= now` through its index,
 so it costs what is due, not the number of tickets, and works set-wise (a
 handful of statements per batch of a thousand tickets, no ORM objects). Its
 writes go mostly to the narrow `ticket_sla` row (next check, warnings); the
-wide ticket row is only rewritten for a breach, the flag the lists and
-reports read. On PostgreSQL the events go in by COPY and the arrays travel
+wide ticket row is only rewritten for a breach, and in place: the flag is in
+no index (lists and reports read a breach off the times). On PostgreSQL the events go in by COPY and the arrays travel
 in binary: at 10,000 due tickets a row costs tens of microseconds.
 
 Exactly once: on PostgreSQL the batch is taken `FOR NO KEY UPDATE OF

@@ -21,7 +21,8 @@ def _ticket(merchant: Any, created: datetime, category: Category, channel: str =
     t.created_at, t.category = created, category
     t.first_response_at = created + answered_after if answered_after else None
     t.resolved_at = created + resolved_after if resolved_after else None
-    t.resolution_breached = breached
+    if breached:  # its resolution promise passed unkept (the sweep has recorded it)
+        t.resolution_due_at, t.resolution_breached = created + timedelta(hours=1), True
     t.order_id = order.id if order else None
     db.session.commit()
     return t

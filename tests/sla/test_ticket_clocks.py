@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import inspect, select, text
 
 from helpdesk.extensions import db
-from helpdesk.models import Order, Refund, Status
-from helpdesk.sla.clocks import calendar_for, next_check
+from helpdesk.models import Order, Refund, Status, Ticket
+from helpdesk.sla.clocks import breached_clause, calendar_for, next_check
+from helpdesk.sla.clocks import view as sla_view
 from helpdesk.sla.legal import legal_view
 from helpdesk.tickets.customers import order_key
 from helpdesk.tickets.services import change_status
@@ -72,3 +74,52 @@ def test_a_refund_stops_the_refund_clock_and_a_late_withdrawal_is_shown_as_late(
     db.session.commit()
     refund = {c["code"]: c for c in legal_view(fr_ticket, NOW + timedelta(minutes=1))}["FR-REFUND-WITHDRAWAL-14D"]
     assert refund["status"] == "stopped" and refund["met"] is True
+
+
+def test_a_promise_broken_before_a_pause_stays_broken_after_it(app):
+    """Waiting on the shopper does not move a due time that had already passed: the ticket stays breached."""
+    merchant = make_merchant(country="FR", timezone="Europe/Paris")
+    with time_machine.travel(PARIS_FRIDAY_4PM, tick=False):
+        ticket = make_ticket(merchant)
+    first_due, resolution_due = ticket.first_response_due_at, ticket.resolution_due_at
+    late = first_due + timedelta(hours=1)  # unanswered past its first-response promise
+    assert late < resolution_due
+    change_status(ticket, Status.WAITING_CUSTOMER, "agent:1", now=late)
+    back = late + timedelta(days=3)
+    change_status(ticket, Status.OPEN, "shopper", now=back)
+    db.session.commit()
+    assert ticket.first_response_due_at == first_due  # broken before the pause: not moved
+    assert ticket.resolution_due_at > resolution_due  # still running then: moved by the business time paused
+    view = sla_view(ticket, back)
+    assert view["first_response_breached"] and not view["resolution_breached"]
+    listed = db.session.scalars(select(Ticket.id).where(Ticket.merchant_id == merchant.id,
+                                                        breached_clause(back))).all()
+    assert listed == [ticket.id]
+
+
+def test_a_paused_ticket_is_breached_only_if_its_promise_passed_before_the_pause(app):
+    merchant = make_merchant(country="FR", timezone="Europe/Paris")
+    with time_machine.travel(PARIS_FRIDAY_4PM, tick=False):
+        kept, broken = make_ticket(merchant), make_ticket(merchant)
+    change_status(kept, Status.WAITING_CUSTOMER, "agent:1", now=kept.first_response_due_at - timedelta(minutes=5))
+    change_status(broken, Status.WAITING_CUSTOMER, "agent:1", now=broken.first_response_due_at + timedelta(minutes=5))
+    db.session.commit()
+    much_later = PARIS_FRIDAY_4PM + timedelta(days=30)  # both due times have long passed, but one while paused
+    assert not sla_view(kept, much_later)["first_response_breached"]
+    assert sla_view(broken, much_later)["first_response_breached"]
+    assert db.session.scalars(select(Ticket.id).where(Ticket.merchant_id == merchant.id,
+                                                      breached_clause(much_later))).all() == [broken.id]
+
+
+def test_the_breach_flags_are_in_no_index_so_the_sweep_rewrites_a_ticket_in_place(app):
+    """Lists and reports read breaches off the times; a flag in an index would make every recorded breach
+    a new entry in each of the ticket's indexes (no HOT update), which the sweep pays for at scale."""
+    flags = {"first_response_breached", "resolution_breached"}
+    if db.engine.dialect.name == "postgresql":
+        indexed = set(db.session.scalars(text(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+            "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'ticket'::regclass")))
+        assert "first_response_due_at" in indexed  # the times the breach is read from are
+    else:
+        indexed = {column for index in inspect(db.engine).get_indexes("ticket") for column in index["column_names"]}
+    assert not indexed & flags

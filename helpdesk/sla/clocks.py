@@ -14,7 +14,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, func, literal, or_
 
 from ..extensions import db
 from ..models import Merchant, Status, Ticket, TicketSla
@@ -159,18 +159,14 @@ def breached_clause(now: datetime) -> ColumnElement[bool]:
 
 
 def _late(due: Any, done: Any, now: datetime) -> ColumnElement[bool]:
-    paused = Ticket.__table__.c.sla_paused_since
-    return or_(and_(done.is_not(None), done > due),
-               and_(done.is_(None), paused.is_(None), due < now),
-               and_(done.is_(None), paused.is_not(None), due < paused))
+    # When the clock stopped (done), or was held (paused, or the ticket stopped), or else now: past the due time?
+    return func.coalesce(done, Ticket.__table__.c.sla_paused_since, literal(now, due.type)) > due
 
 
 def is_late(due_at: datetime | None, done_at: datetime | None, paused_since: datetime | None,
             now: datetime) -> bool:
     """`breached_clause` for one clock of one ticket, in Python."""
-    if due_at is None:
-        return False
-    return done_at > due_at if done_at is not None else due_at < (paused_since or now)
+    return due_at is not None and (done_at or paused_since or now) > due_at
 
 
 def view(ticket: Ticket, now: datetime) -> dict[str, Any]:

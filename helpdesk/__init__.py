@@ -37,11 +37,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     _check_config(app)
     app.config["MAX_CONTENT_LENGTH"] = app.config["HELPDESK_MAX_BODY"]
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.session_interface = SessionInterface()
     _configure_logging(app)
     _init_extensions(app)
     _register_parts(app)
+    # Outermost, after the parts have mounted theirs (the webhooks' own app), so every request sees the client.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     return app
 
 

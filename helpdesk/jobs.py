@@ -2,7 +2,10 @@
 
 Services call `enqueue("process_delivery", delivery_id)` inside their
 transaction. Nothing is sent until that transaction commits, so a worker never
-looks for a row that is not there yet; a rollback drops the jobs. Where the
+looks for a row that is not there yet; a rollback drops the jobs. A job that
+works through whatever is waiting (e.g. the journal's pending deliveries) is
+*woken* instead: `wake(name)` is cheap enough for every request, and however
+many requests wake it before it starts, one run is queued. Where the
 job runs (RQ when REDIS_URL is set, a thread in this process otherwise) is the
 business of the backend that `create_app` installs from `worker/`.
 """
@@ -24,6 +27,9 @@ class JobSpec:
     retries: int = 3
     timeout: int = 300
     backoff: tuple[int, ...] = (2, 10, 60)
+    # Sent by `wake`: at most one run waits in the queue; the backend clears the mark as a run starts,
+    # so work arriving during a run wakes another one.
+    wakeable: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,16 +46,19 @@ REGISTRY: dict[str, JobSpec] = {}
 class Backend(Protocol):
     def submit(self, call: JobCall) -> None: ...
 
+    def wake(self, name: str) -> None: ...
+
 
 _backend: Backend | None = None
 
 
 def job(name: str, *, queue: str = "default", retries: int = 3, timeout: int = 300,
-        backoff: tuple[int, ...] = (2, 10, 60)) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        backoff: tuple[int, ...] = (2, 10, 60),
+        wakeable: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a job function under a stable name (the name, not the import path, is what is queued)."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        REGISTRY[name] = JobSpec(name, func, queue, retries, timeout, backoff)
+        REGISTRY[name] = JobSpec(name, func, queue, retries, timeout, backoff, wakeable)
         return func
 
     return register
@@ -76,6 +85,17 @@ def submit_now(name: str, *args: Any, job_id: str | None = None) -> None:
     if _backend is None:
         raise RuntimeError("no job backend installed")
     _backend.submit(JobCall(name, args, job_id))
+
+
+def wake(name: str) -> None:
+    """Ask for a run of the wakeable job `name` (no arguments) soon; cheap enough for every request, never blocks.
+
+    Called after the commit of the work it is to pick up. Many calls before
+    the run starts make one run; a call after it started makes another.
+    """
+    if _backend is None:
+        raise RuntimeError("no job backend installed")
+    _backend.wake(name)
 
 
 @event.listens_for(Session, "after_commit")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 
+from helpdesk import jobs
 from helpdesk.extensions import db
+from helpdesk.intake.journal import DRAIN, drain_pending, requeue_pending
 from helpdesk.intake.journal import process_delivery as process
-from helpdesk.intake.journal import requeue_pending
 from helpdesk.jobs import job
 
 log = logging.getLogger("helpdesk.jobs")
@@ -17,9 +18,24 @@ def process_delivery(delivery_id: int) -> None:
     process(delivery_id)
 
 
+@job(DRAIN, queue="high", retries=0, wakeable=True)
+def process_pending_deliveries() -> int:
+    """Work through the journal's pending deliveries (woken by the webhooks, sent by `requeue_pending`).
+
+    Runs for at most ~30 s, then wakes another run, so a backlog never holds a
+    worker past its timeout. A run that finds work wakes a companion first:
+    with a backlog and no new requests (a restart, an outage) every worker drains,
+    not only the one that took the single queued run.
+    """
+    done = drain_pending(seconds=30, on_first=lambda: jobs.wake(DRAIN))
+    if not done.finished:
+        jobs.wake(DRAIN)
+    return done.processed
+
+
 @job("process_deliveries", queue="high", retries=0)
 def process_deliveries(delivery_ids: list[int]) -> None:
-    """A batch journaled by one group commit; each delivery in its own transaction, one failure stops none."""
+    """A batch journaled together (an email poll); each delivery in its own transaction, one failure stops none."""
     for delivery_id in delivery_ids:
         try:
             process(delivery_id)

@@ -2,18 +2,21 @@
 
 `accept_delivery` is what a request does (insert the raw row, enqueue);
 `process_delivery` is what a job does (lock the row, run the channel's
-handler, mark it done). A delivery that keeps failing is marked `failed`
+handler, mark it done). Webhooks journal through `fast_journal` and wake
+`drain_pending`, which claims pending rows itself, oldest first, so no job
+per delivery crosses Redis. A delivery that keeps failing is marked `failed`
 with its error, stays visible, and can be replayed.
 """
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 
 from .. import jobs
 from ..extensions import db
@@ -24,6 +27,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BACKOFF = (10, 30, 120, 600, 1800)
 STALE_AFTER = timedelta(seconds=60)
+DRAIN = "process_pending_deliveries"  # the wakeable job running `drain_pending`
 
 # channel -> handler(delivery) -> the ticket it opened or touched, or None (e.g. an order update)
 Handler = Callable[[InboundDelivery], Ticket | None]
@@ -79,15 +83,69 @@ def accept_delivery(merchant_id: int, channel: str, key: str, payload: bytes, *,
 def process_delivery(delivery_id: int, *, now: datetime | None = None) -> InboundDelivery | None:
     """Run the channel's handler once for a pending delivery, and commit. Safe to call twice."""
     now = now or utcnow()
-    stmt = select(InboundDelivery).where(InboundDelivery.id == delivery_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    else:
-        _sqlite_write_lock()
-    delivery = db.session.scalar(stmt)
+    delivery = db.session.scalar(_locked(select(InboundDelivery).where(InboundDelivery.id == delivery_id)))
     if delivery is None or delivery.status is not DeliveryStatus.PENDING:
         db.session.rollback()
         return delivery
+    _process_locked(delivery, now)
+    db.session.commit()
+    return delivery
+
+
+@dataclass(frozen=True)
+class Drained:
+    processed: int
+    finished: bool  # False: the time was up with rows left (the job wakes another run)
+
+
+def drain_pending(*, seconds: float = 30.0, on_first: Callable[[], None] | None = None) -> Drained:
+    """Process pending deliveries that are due, oldest first, each in its own transaction, for up to `seconds`.
+
+    Any number of workers may drain at once: each claims a row with a lock that
+    the others skip (PostgreSQL), or under SQLite's write lock. A worker that
+    dies mid-row leaves it pending (its transaction never committed), so a
+    later run or the requeue schedule picks it up. A row whose transaction
+    fails here is skipped for the rest of this run rather than retried at once.
+    `on_first` is called once, when the first row is claimed (the job wakes a companion worker then).
+    """
+    deadline, processed, skipped = time.monotonic() + seconds, 0, set[int]()
+    while time.monotonic() < deadline:
+        now = utcnow()
+        stmt = select(InboundDelivery).where(
+            InboundDelivery.status == DeliveryStatus.PENDING, InboundDelivery.next_attempt_at <= now)
+        if skipped:
+            stmt = stmt.where(InboundDelivery.id.not_in(skipped))
+        # Ordered by the pending index's own column (status, next_attempt_at): the claim reads one index entry
+        # instead of sorting every pending row, which a backlog of thousands would make quadratic.
+        delivery = db.session.scalar(_locked(stmt.order_by(InboundDelivery.next_attempt_at).limit(1)))
+        if delivery is None:
+            db.session.rollback()
+            return Drained(processed, finished=True)
+        delivery_id = delivery.id
+        if on_first is not None:
+            on_first()
+            on_first = None
+        try:
+            _process_locked(delivery, now)
+            db.session.commit()
+            processed += 1
+        except Exception:
+            log.exception("delivery %s could not be processed now; it stays pending", delivery_id)
+            db.session.rollback()
+            skipped.add(delivery_id)
+    return Drained(processed, finished=False)
+
+
+def _locked(stmt: Select[tuple[InboundDelivery]]) -> Select[tuple[InboundDelivery]]:
+    """The row(s) of `stmt`, locked for this transaction: rows another worker holds are skipped."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return stmt.with_for_update(skip_locked=True)
+    _sqlite_write_lock()
+    return stmt
+
+
+def _process_locked(delivery: InboundDelivery, now: datetime) -> None:
+    """Run the channel's handler for a pending delivery this transaction holds, and record the outcome."""
     handler = HANDLERS.get(delivery.channel)
     try:
         if handler is None:
@@ -106,8 +164,6 @@ def process_delivery(delivery_id: int, *, now: datetime | None = None) -> Inboun
     except Exception as exc:
         log.exception("delivery %s (%s) failed", delivery.id, delivery.channel)
         _fail(delivery, f"{type(exc).__name__}: {exc}", now, final=False)
-    db.session.commit()
-    return delivery
 
 
 def _sqlite_write_lock() -> None:
@@ -129,19 +185,21 @@ def _fail(delivery: InboundDelivery, error: str, now: datetime, *, final: bool) 
 
 
 def requeue_pending(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Send a job again for every pending delivery whose time has come and that has waited over 60 s.
+    """Send a drain job when pending deliveries whose time has come have waited over 60 s; their count (to `limit`).
 
-    Whatever happened to its first job (Redis restarted empty, a worker killed
-    mid-job), the journal row is still pending, so it is picked up here.
+    Whatever happened to the wake-up or the job (Redis down or restarted
+    empty, a worker killed mid-job), the journal rows are still pending, so
+    they are picked up here; also the retries whose backoff has passed.
+    The job is sent outright, not woken: a wake flag left by a lost job must not delay it.
     """
     now = now or utcnow()
-    ids = db.session.scalars(select(InboundDelivery.id).where(
+    count = db.session.scalar(select(func.count()).select_from(select(InboundDelivery.id).where(
         InboundDelivery.status == DeliveryStatus.PENDING, InboundDelivery.next_attempt_at <= now,
-        InboundDelivery.received_at <= now - STALE_AFTER).order_by(InboundDelivery.id).limit(limit)).all()
+        InboundDelivery.received_at <= now - STALE_AFTER).limit(limit).subquery())) or 0
     db.session.rollback()
-    for delivery_id in ids:
-        jobs.submit_now("process_delivery", delivery_id)
-    return len(ids)
+    if count:
+        jobs.submit_now(DRAIN)
+    return count
 
 
 def replay(delivery_id: int, *, merchant_id: int | None = None) -> InboundDelivery:

@@ -1,8 +1,9 @@
 """Storefront webhooks (SPEC 4.1): Shopify, WooCommerce and the signed generic webhook.
 
-`views` verifies and journals; `shopify` and `woocommerce` register the
-handlers the `process_delivery` job runs (the generic webhook's complaints use
-the `webhook` handler of `helpdesk.intake.api_channel`).
+`views` verifies and journals, in the small app of `hooks_app` mounted in
+front of the helpdesk app; `shopify` and `woocommerce` register the handlers
+the journal's drain job runs (the generic webhook's complaints use the
+`webhook` handler of `helpdesk.intake.api_channel`).
 """
 from __future__ import annotations
 

@@ -74,14 +74,15 @@ def first_response(ticket: Ticket, now: datetime) -> None:
 
 def on_status(ticket: Ticket, before: Status, after: Status, now: datetime) -> None:
     held = PAUSING + STOPPED
-    if after in held and ticket.sla_paused_since is None:
-        ticket.sla_paused_since = now
-    elif after not in held and ticket.sla_paused_since is not None:
-        _resume(ticket, now)
+    # Resolution first: a reopened ticket's resolution clock runs again, so `_resume` must see it running.
     if after in STOPPED and ticket.resolved_at is None:
         ticket.resolved_at = now
     elif after not in STOPPED and before in STOPPED:
         ticket.resolved_at = None
+    if after in held and ticket.sla_paused_since is None:
+        ticket.sla_paused_since = now
+    elif after not in held and ticket.sla_paused_since is not None:
+        _resume(ticket, now)
     refresh(ticket)
 
 

@@ -82,6 +82,7 @@ def test_waiting_on_the_shopper_pauses_and_moves_the_due_times(app):
 
 def test_a_resolved_ticket_is_not_swept_and_reopening_resumes(app):
     ticket = make_ticket(make_merchant())
+    due = ticket.resolution_due_at
     change_status(ticket, Status.RESOLVED, "agent:1", now=ticket.created_at)
     db.session.commit()
     assert clocks.next_check(ticket) is None
@@ -89,6 +90,7 @@ def test_a_resolved_ticket_is_not_swept_and_reopening_resumes(app):
     change_status(ticket, Status.OPEN, "shopper", now=ticket.created_at + timedelta(days=3))
     db.session.commit()
     assert clocks.next_check(ticket) is not None and ticket.resolved_at is None
+    assert ticket.resolution_due_at > due  # the days it spent resolved do not count against the merchant
 
 
 def test_the_assignee_is_told_else_the_supervisors(app):

@@ -47,18 +47,22 @@ def save_integration(merchant: Merchant, kind: str, secret: str) -> tuple[Integr
     return existing, True
 
 
-def integration_for(merchant_slug: str, kind: str) -> tuple[Merchant, Integration] | None:
-    row = db.session.execute(select(Merchant, Integration).join(Integration, Integration.merchant_id == Merchant.id)
-                             .where(Merchant.slug == merchant_slug, Integration.kind == IntegrationKind(kind),
-                                    Integration.active.is_(True))).first()
-    return (row[0], row[1]) if row else None
+def _stored_keys(merchant_slug: str, kind: str) -> tuple[int, str, str | None] | None:
+    """The merchant's id and the encrypted secrets of its active `kind` integration: columns, not objects, so
+    nothing is loaded again once the read is over."""
+    row = db.session.execute(
+        select(Merchant.id, Integration.secret_encrypted, Integration.previous_secret_encrypted)
+        .join(Integration, Integration.merchant_id == Merchant.id)
+        .where(Merchant.slug == merchant_slug, Integration.kind == IntegrationKind(kind),
+               Integration.active.is_(True))).first()
+    return (row[0], row[1], row[2]) if row else None
 
 
-def secrets_of(integration: Integration) -> list[bytes]:
+def secrets_of(current: str, previous: str | None) -> list[bytes]:
     """Current secret first, then the previous one during a rotation."""
-    out = [decrypt(integration.secret_encrypted).encode()]
-    if integration.previous_secret_encrypted:
-        out.append(decrypt(integration.previous_secret_encrypted).encode())
+    out = [decrypt(current).encode()]
+    if previous:
+        out.append(decrypt(previous).encode())
     return out
 
 
@@ -77,12 +81,12 @@ def webhook_keys(merchant_slug: str, kind: str, *, fresh: bool = False) -> Webho
     ttl = float(current_app.config.get("WEBHOOK_KEYS_TTL", KEYS_TTL))
     if hit is not None and not fresh and now - hit.read_at < ttl:
         return hit
-    found = integration_for(merchant_slug, kind)
+    found = _stored_keys(merchant_slug, kind)
     db.session.rollback()  # end the read: the request goes on without a transaction open
     with _keys_lock:
         if found is None:
             cache.pop((merchant_slug, kind), None)
             return None
-        keys = WebhookKeys(found[0].id, tuple(secrets_of(found[1])), now)
+        keys = WebhookKeys(found[0], tuple(secrets_of(found[1], found[2])), now)
         cache[(merchant_slug, kind)] = keys
     return keys

@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from sqlalchemy import event
 
 from helpdesk.extensions import db
 from helpdesk.intake.integrations import save_integration
@@ -172,6 +173,27 @@ def test_previous_secret_is_accepted_during_a_rotation(app, client, shop):
     db.session.commit()
     time.sleep(0.3)
     _refused(client, f"/hooks/generic/{shop.slug}", body, generic_headers(body), 401)
+
+
+def test_a_wrong_signature_costs_one_lookup_of_the_secrets(client, shop):
+    """Anyone can post a wrong signature: each one reads the integration again (a new secret must work at once),
+    so that read is one SELECT, not the row objects loaded and then reloaded attribute by attribute."""
+    body = raw(fixture("generic/complaint"))
+    assert post_generic(client, shop.slug, fixture("generic/complaint")).status_code == 202  # the secrets are now in the cache
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        _refused(client, f"/hooks/generic/{shop.slug}", body,
+                 generic_headers(body, secret=SECRETS["generic"] + "-wrong"), 401)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    lookups = [s for s in statements if "integration" in s and "count(" not in s]
+    assert len(lookups) == 1, statements
 
 
 def test_shopify_deliveries_are_never_refused_for_age(client, shop):

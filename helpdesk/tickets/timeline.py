@@ -72,7 +72,11 @@ _TAILS = "timeline_tails"
 
 @sa_event.listens_for(Session, "after_transaction_end")
 def _forget_tails(session: Session, transaction: Any) -> None:
-    session.info.pop(_TAILS, None)
+    # The event also ends every flush (an inner "subtransaction", which any query's autoflush starts): those keep
+    # the tails, or each event would read its tail again. The transaction itself ending, or a savepoint (whose
+    # rollback may drop events the tails name), forgets them.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_TAILS, None)
 
 
 @dataclass(frozen=True)

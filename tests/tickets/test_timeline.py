@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import event, select, text
 
 from helpdesk.extensions import db
 from helpdesk.models import TicketEvent
-from helpdesk.tickets.timeline import verify_chain
+from helpdesk.tickets.timeline import record_event, verify_chain
 from tests.conftest import make_merchant, make_ticket
 
 
@@ -45,4 +45,49 @@ def test_redaction_keeps_the_chain_valid(app):
     event = db.session.scalars(db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)).first()
     event.data, event.redacted = {"redacted": True}, True
     db.session.commit()
+    assert verify_chain(ticket).ok
+
+
+def _tail_reads(statements: list[str]) -> int:
+    return sum(1 for s in statements if "FROM ticket_event" in s and "ORDER BY ticket_event.seq DESC" in s)
+
+
+def test_the_events_of_one_change_read_the_timeline_tail_once(app):
+    """A new ticket writes several events, with flushes between them; the tail is read once, then remembered."""
+    merchant = make_merchant()
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        ticket = make_ticket(merchant)
+        assert _tail_reads(statements) <= 1, statements
+        statements.clear()
+        record_event(ticket, "note", "agent:1", {"n": 1})
+        db.session.flush()
+        db.session.scalar(select(TicketEvent.id).limit(1))  # a query in between: its autoflush ends a flush
+        record_event(ticket, "note", "agent:1", {"n": 2})
+        db.session.commit()
+        assert _tail_reads(statements) == 1, statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    report = verify_chain(ticket)
+    assert report.ok and report.events >= 5
+
+
+def test_a_rolled_back_savepoint_does_not_leave_a_gap_in_the_chain(app):
+    ticket = make_ticket(make_merchant())
+    before = db.session.scalar(select(db.func.max(TicketEvent.seq)).where(TicketEvent.ticket_id == ticket.id))
+    record_event(ticket, "note", "agent:1", {"kept": True})
+    savepoint = db.session.begin_nested()
+    record_event(ticket, "note", "agent:1", {"kept": False})
+    db.session.flush()
+    savepoint.rollback()
+    record_event(ticket, "note", "agent:1", {"kept": True})
+    db.session.commit()
+    seqs = db.session.scalars(select(TicketEvent.seq).where(TicketEvent.ticket_id == ticket.id)
+                              .order_by(TicketEvent.seq)).all()
+    assert seqs == list(range(1, before + 3))
     assert verify_chain(ticket).ok

@@ -17,7 +17,8 @@ from .base import base_model
 from .classifier import Model
 
 _lock = threading.Lock()
-_cache: dict[Any, tuple[str, Model]] = {}
+# Per key: the version loaded and its model, or (None, None) when none is stored (asked again, too, every few s).
+_cache: dict[Any, tuple[str | None, Model | None]] = {}
 _checked: dict[Any, float] = {}
 CHECK_EVERY = 5.0
 
@@ -33,19 +34,18 @@ def _newest(merchant_id: int | None) -> tuple[int, str] | None:
 def _load(key: Any, merchant_id: int | None) -> Model | None:
     now = time.monotonic()
     cached = _cache.get(key)
-    if cached and now - _checked.get(key, 0) < CHECK_EVERY:
+    if cached is not None and now - _checked.get(key, 0) < CHECK_EVERY:
         return cached[1]
     newest = _newest(merchant_id)
-    _checked[key] = now
     if newest is None:
-        _cache.pop(key, None)
-        return None
-    if cached and cached[0] == newest[1]:
-        return cached[1]
-    blob = db.session.get(TriageModel, newest[0]).blob  # type: ignore[union-attr]
-    model = Model.from_bytes(blob)
+        model = None
+    elif cached is not None and cached[0] == newest[1]:
+        model = cached[1]
+    else:
+        model = Model.from_bytes(db.session.get(TriageModel, newest[0]).blob)  # type: ignore[union-attr]
     with _lock:
-        _cache[key] = (newest[1], model)
+        _cache[key] = (newest[1] if newest else None, model)
+        _checked[key] = now
     return model
 
 

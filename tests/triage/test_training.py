@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from sqlalchemy import event
 
+from helpdesk.extensions import db
 from helpdesk.triage import registry
 from tests.conftest import bearer, make_merchant, make_token, make_user
 
@@ -24,3 +26,22 @@ def test_corrections_through_the_api_change_the_merchant_model(app, client):
     models = json.loads(result.stdout)["models"]
     assert any(m["merchant_id"] == merchant.id and m["corrections"] == 12 for m in models)
     assert registry.model_for(merchant.id).predict("", TEXT).category == wanted
+
+
+def test_with_no_trained_model_the_store_is_asked_every_few_seconds_not_per_ticket(app):
+    """Most merchants never train a model: classifying their tickets must not query for one each time."""
+    merchant = make_merchant()
+    registry.forget()
+    asked: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if "FROM triage_model" in statement:
+            asked.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        for _ in range(5):
+            registry.model_for(merchant.id).predict("", TEXT)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert len(asked) == 2, asked  # the merchant's model, then the platform's: once each

@@ -36,6 +36,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _check_config(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**settings.pool_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+                                               **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     app.config["MAX_CONTENT_LENGTH"] = app.config["HELPDESK_MAX_BODY"]
     app.session_interface = SessionInterface()
     _configure_logging(app)

@@ -78,6 +78,20 @@ def from_environment() -> dict[str, Any]:
     }
 
 
+# Threads of each `helpdesk serve` process (gunicorn gthread). The engine's pool is sized from it below.
+WEB_THREADS = 8
+
+
+def pool_options(database_uri: str) -> dict[str, Any]:
+    """A server database's pool: a connection for each thread's request, and as many again for the webhook
+    journal's held ones (`intake.fast_journal`, at most WEB_THREADS idle), so a page never waits for one that
+    the journal keeps. An SQLite file is pooled alike; an in-memory one lives in a single connection."""
+    if database_uri.startswith("sqlite") and (database_uri.rstrip("/") == "sqlite:" or ":memory:" in database_uri
+                                              or "mode=memory" in database_uri):
+        return {}
+    return {"pool_size": WEB_THREADS, "max_overflow": WEB_THREADS}
+
+
 STATIC_DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,

@@ -6,6 +6,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from .config import WEB_THREADS
+
 
 class Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any]) -> None:
@@ -33,7 +35,7 @@ def run(app: Flask, host: str, port: int, workers: int | None) -> None:
         # Embedded mode keeps one process, so in-process jobs and schedules run in exactly one place.
         "workers": 1 if embedded else (workers or 2),
         "worker_class": "gthread",
-        "threads": 8,
+        "threads": WEB_THREADS,
         "timeout": 120,
         "graceful_timeout": 10,
         "accesslog": "-",

@@ -32,6 +32,7 @@ from sqlalchemy import Connection, event
 from sqlalchemy.engine import Engine
 
 from .. import jobs
+from ..config import WEB_THREADS
 from ..extensions import db
 from ..models import DeliveryStatus, InboundDelivery, utcnow
 from .journal import DRAIN, Accepted
@@ -39,9 +40,9 @@ from .journal import DRAIN, Accepted
 COLUMNS = ("merchant_id", "channel", "key", "topic", "payload", "meta", "status", "attempts", "received_at",
            "next_attempt_at")
 PLACEHOLDER = {"postgresql": "%({})s", "sqlite": ":{}"}  # psycopg's and sqlite3's named parameter styles
-# Idle connections kept per engine: the threads of a gunicorn worker (`helpdesk serve`). More would only take
-# connections from the pool (5 + 10 overflow) that the pages' requests need.
-MAX_IDLE = 8
+# Idle connections kept per engine: the threads of a gunicorn worker (`helpdesk serve`). The pool has room for
+# them beside a connection per thread (`config.pool_options`); more would take the pages' connections.
+MAX_IDLE = WEB_THREADS
 
 
 def _statements(dialect: str) -> tuple[str, str]:

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from helpdesk import jobs
+from helpdesk.config import WEB_THREADS
 from helpdesk.extensions import db
 from helpdesk.intake.fast_journal import held_connections, journal_delivery
 from helpdesk.intake.journal import DRAIN, accept_delivery, drain_pending, handles, requeue_pending
@@ -90,6 +91,24 @@ def test_the_same_key_journaled_at_once_is_one_row_and_the_others_duplicates(app
     assert sorted(a.duplicate for a in answers) == [False] + [True] * 7
     assert len({a.delivery_id for a in answers}) == 1
     assert sum(_statuses().values()) == 1
+
+
+def test_the_pages_still_find_a_connection_for_each_thread_while_the_journal_keeps_its_own(make_app):
+    """After a burst of webhooks a web process keeps the journal's connections; its threads' page requests must
+    still each get one from the pool at once, not wait for a request to end."""
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_timeout": 2})
+    with app.app_context():
+        merchant_id, keys = make_merchant().id, iter(range(WEB_THREADS))
+        run_together(app, WEB_THREADS, lambda: journal_delivery(merchant_id, "webhook", f"{merchant_id}:{next(keys)}",
+                                                                 b"{}"))
+        assert len(held_connections(db.engine).idle) == WEB_THREADS
+        db.session.remove()  # this thread is one of the pages' below, not one more
+        pages = [db.engine.connect() for _ in range(WEB_THREADS)]  # a request on every thread at once
+        try:
+            assert all(conn.execute(text("SELECT 1")).scalar() == 1 for conn in pages)
+        finally:
+            for conn in pages:
+                conn.close()
 
 
 def _break_held_connections() -> int:

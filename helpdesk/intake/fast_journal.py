@@ -34,8 +34,8 @@ from sqlalchemy.engine import Engine
 from .. import jobs
 from ..config import WEB_THREADS
 from ..extensions import db
-from ..models import DeliveryStatus, InboundDelivery, utcnow
-from .journal import DRAIN, Accepted
+from ..models import InboundDelivery
+from .journal import DRAIN, Accepted, new_row
 
 COLUMNS = ("merchant_id", "channel", "key", "topic", "payload", "meta", "status", "attempts", "received_at",
            "next_attempt_at")
@@ -138,10 +138,7 @@ def journal_delivery(merchant_id: int, channel: str, key: str, payload: bytes, *
     before the connection broke, the second answers `duplicate`, still durable.
     """
     held = held_connections(db.engine)
-    now = utcnow()
-    values = {"merchant_id": merchant_id, "channel": channel, "key": key[:255], "topic": topic, "payload": payload,
-              "meta": meta or {}, "status": DeliveryStatus.PENDING, "attempts": 0, "received_at": now,
-              "next_attempt_at": now}
+    values = new_row(merchant_id, channel, key, payload, topic=topic, meta=meta)
     row = {name: values[name] if bind is None else bind(values[name]) for name, bind in held.binds}
     for last_try in (False, True):
         conn, generation = held.take()

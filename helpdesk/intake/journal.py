@@ -59,6 +59,15 @@ class Accepted:
     duplicate: bool
 
 
+def new_row(merchant_id: int, channel: str, key: str, payload: bytes, *, topic: str | None,
+            meta: dict[str, Any] | None) -> dict[str, Any]:
+    """The columns of a delivery as it is first journaled, pending and due now (both ways of journaling)."""
+    now = utcnow()
+    return {"merchant_id": merchant_id, "channel": channel, "key": key[:255], "topic": topic, "payload": payload,
+            "meta": meta or {}, "status": DeliveryStatus.PENDING, "attempts": 0, "received_at": now,
+            "next_attempt_at": now}
+
+
 def accept_delivery(merchant_id: int, channel: str, key: str, payload: bytes, *, topic: str | None = None,
                     meta: dict[str, Any] | None = None, enqueue: bool = True) -> Accepted:
     """Journal a delivery under its idempotency key; the same key again is reported as a duplicate.
@@ -66,11 +75,8 @@ def accept_delivery(merchant_id: int, channel: str, key: str, payload: bytes, *,
     Concurrent posts of one key race on the unique index, never on a read.
     The caller commits; the processing job is sent after that commit.
     """
-    now = utcnow()
-    result = upsert_ignore(InboundDelivery, {
-        "merchant_id": merchant_id, "channel": channel, "key": key[:255], "topic": topic, "payload": payload,
-        "meta": meta or {}, "status": DeliveryStatus.PENDING.value, "attempts": 0, "received_at": now,
-        "next_attempt_at": now}, ["channel", "key"])
+    result = upsert_ignore(InboundDelivery, new_row(merchant_id, channel, key, payload, topic=topic, meta=meta),
+                           ["channel", "key"])
     row_id = db.session.scalar(select(InboundDelivery.id).where(InboundDelivery.channel == channel,
                                                                InboundDelivery.key == key[:255]))
     assert row_id is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -17,9 +18,16 @@ from .base import base_model
 from .classifier import Model
 
 _lock = threading.Lock()
-# Per key: the version loaded and its model, or (None, None) when none is stored (asked again, too, every few s).
-_cache: dict[Any, tuple[str | None, Model | None]] = {}
-_checked: dict[Any, float] = {}
+
+
+@dataclass(frozen=True)
+class _Cached:
+    version: str | None  # None: no model was stored for the key when it was checked
+    model: Model | None
+    checked_at: float
+
+
+_cache: dict[Any, _Cached] = {}
 CHECK_EVERY = 5.0
 
 
@@ -34,18 +42,17 @@ def _newest(merchant_id: int | None) -> tuple[int, str] | None:
 def _load(key: Any, merchant_id: int | None) -> Model | None:
     now = time.monotonic()
     cached = _cache.get(key)
-    if cached is not None and now - _checked.get(key, 0) < CHECK_EVERY:
-        return cached[1]
+    if cached is not None and now - cached.checked_at < CHECK_EVERY:
+        return cached.model
     newest = _newest(merchant_id)
     if newest is None:
         model = None
-    elif cached is not None and cached[0] == newest[1]:
-        model = cached[1]
+    elif cached is not None and cached.version == newest[1]:
+        model = cached.model
     else:
         model = Model.from_bytes(db.session.get(TriageModel, newest[0]).blob)  # type: ignore[union-attr]
     with _lock:
-        _cache[key] = (newest[1] if newest else None, model)
-        _checked[key] = now
+        _cache[key] = _Cached(newest[1] if newest else None, model, now)
     return model
 
 
@@ -62,4 +69,3 @@ def forget() -> None:
     """Drop cached models (tests, and after `train` in this process)."""
     with _lock:
         _cache.clear()
-        _checked.clear()

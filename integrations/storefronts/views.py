@@ -5,7 +5,8 @@ and integration (404); size (413); signature and timestamp (401); a body that
 is not a JSON object with the required fields (400). Nothing is stored before
 all of them pass. The raw body is read once, before anything parses it; the
 secrets come from a short-lived copy, and the delivery is journaled by one
-autocommit INSERT (`fast_journal`) before the 202. The blueprint runs in its
+autocommit INSERT (`fast_journal`) before the 202. Neither uses the session:
+both run on the connections the webhooks keep (`held_connections`). The blueprint runs in its
 own small app (`hooks_app`), without the helpdesk app's session, login, CSRF
 and limiter.
 
@@ -23,7 +24,6 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from helpdesk.errors import error_response
-from helpdesk.extensions import db
 from helpdesk.intake.fast_journal import journal_delivery
 from helpdesk.intake.integrations import webhook_keys
 
@@ -157,10 +157,8 @@ def receive(kind: str, merchant_slug: str) -> ResponseLike:
         delivery = platform.identify(body)
         platform.check(delivery, body)
     except Refused as exc:
-        db.session.rollback()
         return error_response(exc.status, exc.code, exc.message)  # type: ignore[return-value]
     except payloads.BadBody as exc:
-        db.session.rollback()
         return error_response(400, "bad_request", str(exc))  # type: ignore[return-value]
     accepted = journal_delivery(keys.merchant_id, platform.channel, f"{keys.merchant_id}:{delivery.key}", body,
                                 topic=delivery.topic[:64], meta=_meta(kind))

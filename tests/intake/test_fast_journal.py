@@ -20,7 +20,8 @@ from sqlalchemy import func, select, text
 from helpdesk import jobs
 from helpdesk.config import WEB_THREADS
 from helpdesk.extensions import db
-from helpdesk.intake.fast_journal import held_connections, journal_delivery
+from helpdesk.intake.fast_journal import journal_delivery
+from helpdesk.intake.held_connections import held_connections
 from helpdesk.intake.journal import DRAIN, accept_delivery, drain_pending, handles, requeue_pending
 from helpdesk.models import InboundDelivery, Ticket, utcnow
 from tests.conftest import REDIS_URL, make_merchant, run_together
@@ -143,6 +144,18 @@ def test_a_broken_held_connection_is_replaced_and_the_request_still_answers_202(
     assert again.get_json()["status"] == "duplicate"
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(InboundDelivery)) == 2
+
+
+def test_the_secrets_lookup_on_a_broken_held_connection_still_answers(app, client):
+    """The lookup of a webhook's secrets runs on the same held connections: after a database restart an unknown
+    merchant is still 404 and a known one's delivery still 202, not a 500."""
+    add_integrations(make_merchant("atlas", name="Atlas Shop"))
+    assert post_generic(client, "atlas", _complaint(1), delivery="before").status_code == 202
+    assert _break_held_connections() >= 1
+    assert post_generic(client, "nobody", _complaint(2), delivery="x").status_code == 404
+    assert _break_held_connections() >= 1
+    app.config["WEBHOOK_KEYS_TTL"] = 0  # read the secrets again rather than from the copy
+    assert post_generic(client, "atlas", _complaint(2), delivery="after").status_code == 202
 
 
 def test_a_drain_run_processes_every_due_delivery_once_and_leaves_the_rest(app, drain):

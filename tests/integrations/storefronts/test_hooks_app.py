@@ -6,7 +6,7 @@ from flask import current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helpdesk.extensions import db
-from helpdesk.intake.fast_journal import held_connections
+from helpdesk.intake.held_connections import held_connections
 from integrations.storefronts.hooks_app import HooksApp, PathDispatcher
 from tests.conftest import make_merchant
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import pytest
@@ -175,25 +176,61 @@ def test_previous_secret_is_accepted_during_a_rotation(app, client, shop):
     _refused(client, f"/hooks/generic/{shop.slug}", body, generic_headers(body), 401)
 
 
-def test_a_wrong_signature_costs_one_lookup_of_the_secrets(client, shop):
-    """Anyone can post a wrong signature: each one reads the integration again (a new secret must work at once),
-    so that read is one SELECT, not the row objects loaded and then reloaded attribute by attribute."""
-    body = raw(fixture("generic/complaint"))
-    assert post_generic(client, shop.slug, fixture("generic/complaint")).status_code == 202  # the secrets are now in the cache
+def _database_work(client, path: str, body: bytes, headers: dict, status: int) -> tuple[list[str], int]:
+    """The SELECTs a refused request ran and the pool checkouts it made (each costs a ping and a reset).
+
+    Only this thread's: the test client runs the request here, the in-process jobs elsewhere."""
     statements: list[str] = []
+    checkouts: list[object] = []
+    request_thread = threading.get_ident()
 
     def note(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("SELECT"):
+        if threading.get_ident() == request_thread and statement.lstrip().upper().startswith("SELECT"):
             statements.append(statement)
 
+    def checkout(dbapi_connection, record, proxy):
+        if threading.get_ident() == request_thread:
+            checkouts.append(dbapi_connection)
+
+    before = journal_count()
+    db.session.rollback()  # gives the test's connection back: only the request's checkouts are counted
     event.listen(db.engine, "before_cursor_execute", note)
+    event.listen(db.engine.pool, "checkout", checkout)
     try:
-        _refused(client, f"/hooks/generic/{shop.slug}", body,
-                 generic_headers(body, secret=SECRETS["generic"] + "-wrong"), 401)
+        r = client.post(path, data=body, headers=headers)
     finally:
         event.remove(db.engine, "before_cursor_execute", note)
-    lookups = [s for s in statements if "integration" in s and "count(" not in s]
-    assert len(lookups) == 1, statements
+        event.remove(db.engine.pool, "checkout", checkout)
+    _error(r, status)
+    assert journal_count() == before, "a refused delivery was stored"
+    return statements, len(checkouts)
+
+
+def test_a_refused_webhook_costs_one_select_and_no_decryption(client, shop, monkeypatch):
+    """Anyone can post to a webhook URL. A wrong signature reads the secrets again (a new secret must work at
+    once) and an unknown merchant is looked up: each is one SELECT on the webhooks' own connections (no pool
+    checkout, no transaction), and secrets that did not change are not decrypted again."""
+    from helpdesk.intake import integrations
+
+    body = raw(fixture("generic/complaint"))
+    assert post_generic(client, shop.slug, fixture("generic/complaint")).status_code == 202  # secrets now cached
+    decrypted: list[str] = []
+    real_decrypt = integrations.decrypt
+    monkeypatch.setattr(integrations, "decrypt", lambda token: decrypted.append(token) or real_decrypt(token))
+
+    wrong = generic_headers(body, secret=SECRETS["generic"] + "-wrong")
+    lookups, checkouts = _database_work(client, f"/hooks/generic/{shop.slug}", body, wrong, 401)
+    assert len(lookups) == 1 and "integration" in lookups[0], lookups
+    assert checkouts == 0 and decrypted == []
+
+    lookups, checkouts = _database_work(client, "/hooks/generic/no-such-shop", body, generic_headers(body), 404)
+    assert len(lookups) == 1 and checkouts == 0, lookups
+
+    save_integration(shop.merchant, "generic", SECRETS["generic"] + "-rotated")  # a new secret is decrypted once
+    db.session.commit()
+    rotated = generic_headers(body, secret=SECRETS["generic"] + "-rotated")
+    r = client.post(f"/hooks/generic/{shop.slug}", data=body, headers=rotated)
+    assert r.status_code == 202 and len(decrypted) == 2  # the new current secret and the previous one
 
 
 def test_shopify_deliveries_are_never_refused_for_age(client, shop):

@@ -6,10 +6,12 @@ Serves the helpdesk with `helpdesk serve` (gunicorn, 2 workers, PostgreSQL,
 Redis) and, with the same gunicorn settings, a bare Flask route answering
 200. wrk (Debian's package) sends signed generic deliveries, each with its
 own delivery id and shopper, over loopback; both are measured alike and their
-ratio printed. The two are measured in turns (bare, webhook, bare, webhook, …) and
-the median of the rounds' ratios is the figure: on a shared two-core machine one
-round's ratio can move by a third. Then 2 RQ workers (`helpdesk worker`) turn the journal into
-tickets, timed until the last one; every delivery answered `accepted` must be
+ratio printed. The two are measured in turns (bare, webhook, bare, webhook,
+…) and the median of the rounds' ratios is the figure: on a shared two-core
+machine one round's ratio can move by a third. One run of forged deliveries
+(signed with a wrong secret, all answered 401) follows: what refused traffic
+costs. Then 2 RQ workers (`helpdesk worker`) turn the journal into tickets,
+timed until the last one; every delivery answered `accepted` must be
 journaled and become exactly one ticket: lost and duplicated are counted.
 
 Needs: PostgreSQL at 127.0.0.1:5432 (trust auth as postgres), Redis at
@@ -116,7 +118,7 @@ def wait_http(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-def signed_lines(path: Path, count: int, run: str) -> None:
+def signed_lines(path: Path, count: int, run: str, secret: str = SECRET) -> None:
     """Pre-signed deliveries, one per line: id, signature, body (1.2 KB, a real-looking complaint)."""
     t = int(time.time())
     story = ("Bonjour, j'ai commandé deux pots en céramique et une lampe le 3 du mois. Le suivi indique toujours "
@@ -127,7 +129,7 @@ def signed_lines(path: Path, count: int, run: str) -> None:
             body = json.dumps({"email": f"shopper{i}.{run}@example.com", "name": f"Client {i}",
                                "order_number": f"B{run}-{i}", "subject": "Colis non reçu", "message": story},
                               ensure_ascii=False, separators=(",", ":")).encode()
-            mac = hmac.new(SECRET.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+            mac = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
             f.write(f"bench-{run}-{i}\tt={t},v1={mac}\t{body.decode()}\n")
 
 
@@ -213,6 +215,12 @@ def main() -> int:
             print(f"round {n + 1}      ratio: {ratios[-1]:.2f}x", flush=True)
         print(f"      ratio: {statistics.median(ratios):.2f}x the bare route, median of {args.rounds} rounds "
               f"(min {min(ratios):.2f}, max {max(ratios):.2f}; aim >= 0.5)", flush=True)
+        # Anyone can post to a webhook URL: a forged delivery (wrong secret) must not cost more than a real one.
+        forged_lines = tmp / "forged.tsv"
+        signed_lines(forged_lines, count, f"{run}f", secret=SECRET + "-forged")
+        forged = run_wrk(hook_url, args.duration, args.connections, forged_lines, tmp / "forged.out", script)
+        print(f"     forged: {forged['rps']:8.0f} refused/s  p50 {forged['p50']:6.2f} ms  p99 {forged['p99']:7.2f} ms  "
+              f"(wrong signature, all 401: {forged['non2xx']} non-2xx)", flush=True)
 
         accepted: set[str] = set()
         refused = 0

@@ -1,8 +1,10 @@
 """Telling people: acknowledgements to shoppers and delivery of staff replies.
 
-Senders are registered per channel by `integrations/` (email by SMTP);
-a ticket whose channel has no sender is followed in the portal, where the
-reply is already visible.
+Acknowledgers and senders are registered per channel by `integrations/`
+(email by SMTP); a ticket whose channel has no sender is followed in the
+portal, where the reply is already visible. A new ticket of a channel without
+an acknowledger queues no `ticket_opened` job at all: a webhook burst would
+otherwise cost a job per ticket that does nothing.
 """
 from __future__ import annotations
 
@@ -14,15 +16,21 @@ from .models import Message, Ticket
 
 log = logging.getLogger(__name__)
 
-ACKNOWLEDGERS: list[Callable[[Ticket], None]] = []
+ACKNOWLEDGERS: dict[str, Callable[[Ticket], None]] = {}
 REPLY_SENDERS: dict[str, Callable[[Ticket, Message], None]] = {}
+
+
+def acknowledges(channel: str) -> bool:
+    """A new ticket of this channel is acknowledged (so `ticket_opened` has work to do)."""
+    return channel in ACKNOWLEDGERS
 
 
 def ticket_opened(ticket_id: int) -> None:
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
         return
-    for acknowledge in ACKNOWLEDGERS:
+    acknowledge = ACKNOWLEDGERS.get(ticket.channel.value)
+    if acknowledge is not None:
         acknowledge(ticket)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import nh3
 from sqlalchemy import select
 
-from .. import jobs, search
+from .. import jobs, notifications, search
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..files import clean_filename, sniff_type, store_bytes
@@ -91,7 +91,8 @@ def open_or_thread(merchant: Merchant, complaint: Complaint, channel: Channel, *
                   "needs_review": verdict.needs_review}, at=now)
     assign(ticket, routing.next_agent(merchant, ticket.category, now=now), "routing:round_robin", now=now)
     message = add_inbound(ticket, complaint, now=now, triage_text=text, language=verdict.language)
-    jobs.enqueue(db.session, "ticket_opened", ticket.id)
+    if notifications.acknowledges(channel.value):
+        jobs.enqueue(db.session, "ticket_opened", ticket.id)
     return Intake(ticket, message, True)
 
 

@@ -11,8 +11,7 @@ def init_app(app: Flask) -> None:
     from .acknowledge import acknowledge_by_email, send_reply_by_email
     from .cli import COMMANDS
 
-    if acknowledge_by_email not in notifications.ACKNOWLEDGERS:
-        notifications.ACKNOWLEDGERS.append(acknowledge_by_email)
+    notifications.ACKNOWLEDGERS["email"] = acknowledge_by_email
     notifications.REPLY_SENDERS["email"] = send_reply_by_email
     from helpdesk.sla import notify
 

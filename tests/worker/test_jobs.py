@@ -120,3 +120,19 @@ def test_enqueue_with_redis_down_loses_nothing_from_the_journal(make_app):
 def test_unknown_job_names_are_refused(app, name):
     with pytest.raises(KeyError):
         jobs.enqueue(db.session, name)
+
+
+def test_a_new_ticket_queues_ticket_opened_only_where_its_channel_is_acknowledged(app):
+    """Only email tickets are acknowledged (by mail): a burst of webhook or API tickets queues no job per ticket
+    that would do nothing."""
+    from helpdesk.intake.complaint import Complaint
+    from helpdesk.models import Channel
+    from helpdesk.tickets.services import open_or_thread
+
+    merchant = make_merchant()
+    for channel in Channel:
+        complaint = Complaint(email=f"shopper-{channel.value}@example.com", message="Mon colis n'est pas arrivé.")
+        ticket = open_or_thread(merchant, complaint, channel).ticket
+        opened = [call.args for call in db.session.info.get("pending_jobs", []) if call.name == "ticket_opened"]
+        assert opened == ([(ticket.id,)] if channel is Channel.EMAIL else []), channel
+        db.session.rollback()

@@ -14,12 +14,15 @@ it exists.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from sqlalchemy import (
     ColumnElement,
+    Insert,
     Integer,
     Select,
+    Text,
     any_,
     bindparam,
     exists,
@@ -63,15 +66,21 @@ def _document(content: str):  # type: ignore[no-untyped-def]
     return doc
 
 
-def _upsert(merchant_id: int, ticket_id: int, key: str, content: str) -> None:
-    postgres = _postgres()
-    values = {"merchant_id": merchant_id, "ticket_id": ticket_id, "key": key, "content": content,
-              "document": _document(content) if postgres else None}
-    insert = pg_insert if postgres else sqlite_insert
-    stmt = insert(SearchEntry).values(**values)
-    stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
+@functools.cache
+def _upsert_statement(postgres: bool) -> Insert:
+    """Built once per dialect: the statement (five text-search calls, the conflict clause) costs more to build than
+    to run; the values are bound parameters."""
+    content = bindparam("content", type_=Text())
+    values = {"merchant_id": bindparam("merchant_id"), "ticket_id": bindparam("ticket_id"), "key": bindparam("key"),
+              "content": content, "document": _document(content) if postgres else None}
+    stmt = (pg_insert if postgres else sqlite_insert)(SearchEntry).values(**values)
+    return stmt.on_conflict_do_update(index_elements=["key"], set_={
         "content": stmt.excluded.content, "document": stmt.excluded.document})
-    db.session.execute(stmt)
+
+
+def _upsert(merchant_id: int, ticket_id: int, key: str, content: str) -> None:
+    db.session.execute(_upsert_statement(_postgres()),
+                       {"merchant_id": merchant_id, "ticket_id": ticket_id, "key": key, "content": content})
 
 
 def index_ticket(ticket: Ticket, customer: Customer | None = None) -> None:

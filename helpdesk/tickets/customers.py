@@ -21,23 +21,30 @@ def order_key(number: str | None) -> str:
     return _PREFIX.sub("", compact)[:64]
 
 
+def _insert_ignoring(model: type, values: dict, index_elements: list[str]):  # type: ignore[no-untyped-def]
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements)
+
+
 def upsert_ignore(model: type, values: dict, index_elements: list[str]):  # type: ignore[no-untyped-def]
     """INSERT … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite alike (concurrent deliveries race here).
 
     It returns the new row's primary key, so `.first() is None` means "already there"
     (`rowcount` is -1 for an ORM insert on psycopg 3, so it cannot tell).
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=index_elements) \
-        .returning(*model.__mapper__.primary_key)  # type: ignore[attr-defined]
+    stmt = _insert_ignoring(model, values, index_elements).returning(*model.__mapper__.primary_key)  # type: ignore[attr-defined]
     return db.session.execute(stmt)
 
 
 def find_or_create_customer(merchant_id: int, email: str, name: str = "", language: str | None = None) -> Customer:
+    """The merchant's customer with this email, created if new (one statement for a new shopper)."""
     email = email.strip().lower()
-    upsert_ignore(Customer, {"merchant_id": merchant_id, "email": email, "name": name or "",
-                             "language": language}, ["merchant_id", "email"])
+    customer = db.session.scalars(_insert_ignoring(
+        Customer, {"merchant_id": merchant_id, "email": email, "name": name or "", "language": language},
+        ["merchant_id", "email"]).returning(Customer)).first()
+    if customer is not None:
+        return customer
     customer = db.session.scalar(select(Customer).where(Customer.merchant_id == merchant_id,
                                                         Customer.email == email))
     assert customer is not None

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, StrEnum, utcnow
-from .ticket import Category, Priority
+from .ticket import Category, Priority, Ticket
 from .types import enum_type
 
 
@@ -96,3 +96,5 @@ class TicketSla(Base):
     next_check_at: Mapped[datetime | None]
     first_response_warned: Mapped[bool] = mapped_column(default=False, server_default=false())
     resolution_warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Lets a new ticket's row be made before the ticket has an id (`clocks.start`); never loaded otherwise.
+    ticket: Mapped[Ticket] = relationship(lazy="raise")

@@ -52,15 +52,21 @@ def instant_for(merchant: Merchant, value: datetime | date) -> datetime:
 
 
 def start(ticket: Ticket, merchant: Merchant, now: datetime) -> None:
-    """Due and warning times from creation, by the merchant's policy, so every ticket has them (SPEC 5)."""
+    """Due and warning times from creation, by the merchant's policy, so every ticket has them (SPEC 5).
+
+    Called before the new ticket's first flush, so the times are part of its
+    INSERT and its sweep row follows it: set after the INSERT they would cost
+    an UPDATE of the ticket (and its `updated_at` another).
+    """
     calendar = calendar_for(merchant)
-    targets = policies.targets_for(merchant.id, ticket.category, ticket.priority)
+    with db.session.no_autoflush:  # the ticket may be pending: it is inserted once, complete
+        targets = policies.targets_for(merchant.id, ticket.category, ticket.priority)
     ticket.first_response_due_at = calendar.add_business_time(now, targets.first_response)
     ticket.resolution_due_at = calendar.add_business_time(now, targets.resolution)
     ticket.first_response_warn_at = calendar.add_business_time(now, targets.warning_after(targets.first_response))
     ticket.resolution_warn_at = calendar.add_business_time(now, targets.warning_after(targets.resolution))
     # A new ticket has no row yet: adding it here spares the look-up `sla_row` would make.
-    row = TicketSla(ticket_id=ticket.id, merchant_id=ticket.merchant_id, first_response_warned=False,
+    row = TicketSla(ticket=ticket, merchant_id=ticket.merchant_id, first_response_warned=False,
                     resolution_warned=False)
     db.session.add(row)
     _set_next_check(ticket, row)

@@ -81,10 +81,10 @@ def open_or_thread(merchant: Merchant, complaint: Complaint, channel: Channel, *
                     category_source=verdict.source, needs_review=verdict.needs_review,
                     language=verdict.language, priority=Priority.NORMAL, status=Status.NEW, created_at=now,
                     updated_at=now)
+    clocks.start(ticket, merchant, now)
     db.session.add(ticket)
     db.session.flush()
     search.index_ticket(ticket, customer)
-    clocks.start(ticket, merchant, now)
     record_event(ticket, "ticket.created", "shopper", {"channel": channel.value, "ref": ticket.ref}, at=now)
     record_event(ticket, "ticket.categorised", f"triage:{verdict.source.value}",
                  {"category": verdict.category.value, "confidence": round(verdict.confidence, 4),

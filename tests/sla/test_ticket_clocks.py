@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
 
 from helpdesk.extensions import db
 from helpdesk.models import Order, Refund, Status, Ticket
@@ -123,3 +123,27 @@ def test_the_breach_flags_are_in_no_index_so_the_sweep_rewrites_a_ticket_in_plac
     else:
         indexed = {column for index in inspect(db.engine).get_indexes("ticket") for column in index["column_names"]}
     assert not indexed & flags
+
+
+def test_a_new_ticket_is_written_once_with_its_due_times_and_its_sweep_row(app):
+    """The due times go out with the ticket's INSERT: no UPDATE of the row just written (each would be a new
+    version of a ticket under its ten indexes), and the sweep's row knows the first time to look."""
+    merchant = make_merchant(country="FR", timezone="Europe/Paris")
+    db.session.commit()
+    writes: list[str] = []
+
+    def note(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        words = statement.split()
+        if words[0].upper() in ("INSERT", "UPDATE"):
+            writes.append(" ".join(words[:3]).upper())
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        with time_machine.travel(PARIS_FRIDAY_4PM, tick=False):
+            ticket = make_ticket(merchant)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert writes.count("INSERT INTO TICKET") == 1 and not [w for w in writes if w.startswith("UPDATE TICKET")], writes
+    db.session.expire_all()
+    assert ticket.first_response_due_at is not None and ticket.resolution_due_at > ticket.first_response_due_at
+    assert next_check(ticket) == ticket.first_response_warn_at > PARIS_FRIDAY_4PM

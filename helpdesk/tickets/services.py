@@ -33,7 +33,7 @@ from ..sla import clocks
 from ..triage import service as triage
 from . import mentions, routing
 from .customers import find_or_create_customer, find_order, order_key
-from .timeline import record_event
+from .timeline import record_event, start_timeline
 
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.ESCALATED)
 
@@ -84,6 +84,7 @@ def open_or_thread(merchant: Merchant, complaint: Complaint, channel: Channel, *
     clocks.start(ticket, merchant, now)
     db.session.add(ticket)
     db.session.flush()
+    start_timeline(ticket)
     search.index_ticket(ticket, customer)
     record_event(ticket, "ticket.created", "shopper", {"channel": channel.value, "ref": ticket.ref}, at=now)
     record_event(ticket, "ticket.categorised", f"triage:{verdict.source.value}",

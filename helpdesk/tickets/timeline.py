@@ -70,6 +70,11 @@ def record_event(ticket: Ticket, kind: str, actor: str, data: dict[str, Any] | N
 _TAILS = "timeline_tails"
 
 
+def start_timeline(ticket: Ticket) -> None:
+    """The ticket was inserted in this transaction: its timeline is empty, so its first event reads no tail."""
+    db.session.info.setdefault(_TAILS, {})[ticket.id] = (0, GENESIS)
+
+
 @sa_event.listens_for(Session, "after_transaction_end")
 def _forget_tails(session: Session, transaction: Any) -> None:
     # The event also ends every flush (an inner "subtransaction", which any query's autoflush starts): those keep

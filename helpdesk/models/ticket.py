@@ -79,6 +79,8 @@ class Ticket(Base):
         Index("ix_ticket_merchant_status", "merchant_id", "status"),
         Index("ix_ticket_first_response_due", "first_response_due_at"),
         Index("ix_ticket_resolution_due", "resolution_due_at"),
+        # A shopper's tickets newest first: a new complaint looks for the open one about the same order.
+        Index("ix_ticket_customer", "customer_id", "id"),
         # Open tickets only, covering what the queues filter on: the queue lists walk it in their order and
         # their counts are one index-only pass, as small as the backlog however many closed tickets pile up.
         Index("ix_ticket_open", "merchant_id", "created_at", "id", postgresql_where=text(OPEN_TICKETS),
@@ -97,7 +99,7 @@ class Ticket(Base):
     channel: Mapped[Channel] = mapped_column(enum_type(Channel))
     subject: Mapped[str] = mapped_column(String(300), default="")
     language: Mapped[str | None] = mapped_column(String(8))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("shop_order.id"), index=True)
     order_number: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import nh3
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from .. import jobs, notifications, search
 from ..errors import ValidationFailed
@@ -45,14 +45,18 @@ class Intake:
     created: bool
 
 
+def open_tickets_with_an_order(merchant_id: int, customer_id: int) -> Select[tuple[Ticket]]:
+    """The shopper's open tickets that name an order, newest first (through ix_ticket_customer)."""
+    return (select(Ticket).where(Ticket.merchant_id == merchant_id, Ticket.customer_id == customer_id,
+                                 Ticket.status.in_(OPEN_STATUSES), Ticket.order_number.is_not(None))
+            .order_by(Ticket.id.desc()).limit(20))
+
+
 def _open_ticket_about(merchant_id: int, customer_id: int, order_key_value: str | None) -> Ticket | None:
     """The shopper's still-open ticket about the same order, so a second complaint threads into it."""
     if not order_key_value:
         return None
-    candidates = db.session.scalars(
-        select(Ticket).where(Ticket.merchant_id == merchant_id, Ticket.customer_id == customer_id,
-                             Ticket.status.in_(OPEN_STATUSES), Ticket.order_number.is_not(None))
-        .order_by(Ticket.id.desc()).limit(20)).all()
+    candidates = db.session.scalars(open_tickets_with_an_order(merchant_id, customer_id)).all()
     return next((t for t in candidates if order_key(t.order_number) == order_key_value), None)
 
 

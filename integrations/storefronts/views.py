@@ -6,9 +6,9 @@ is not a JSON object with the required fields (400). Nothing is stored before
 all of them pass. The raw body is read once, before anything parses it; the
 secrets come from a short-lived copy, and the delivery is journaled by one
 autocommit INSERT (`fast_journal`) before the 202. Neither uses the session:
-both run on the connections the webhooks keep (`held_connections`). The blueprint runs in its
-own small app (`hooks_app`), without the helpdesk app's session, login, CSRF
-and limiter.
+both run on the connections the webhooks keep (`held_connections`). The
+blueprint runs in its own small app (`hooks_app`), without the helpdesk app's
+session, login, CSRF and limiter.
 
 Content type: the signed raw body is what counts, so a JSON body is accepted
 whatever `Content-Type` says; a form-encoded body is not JSON and answers 400.

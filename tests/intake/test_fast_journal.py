@@ -5,6 +5,7 @@ passes), Redis and a real RQ worker process for the wake-ups and the kill.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -256,6 +257,29 @@ def test_a_worker_killed_mid_drain_loses_nothing(make_app, tmp_path):
         assert _statuses() == {"done": 1}
         delivery = db.session.scalars(select(InboundDelivery)).one()
         assert delivery.attempts == 1 and delivery.last_error is None
+
+
+@pytest.mark.pg_only
+def test_a_waiting_worker_holds_no_transaction_open(make_app):
+    """A worker waiting for jobs must not sit idle in a transaction: that would hold back PostgreSQL's horizon
+    for its whole life, so the drain's claim would read every dead index entry of the rows it marked done."""
+    app = _rq_app(make_app)
+    with app.app_context():
+        merchant = make_merchant()
+        journal_delivery(merchant.id, "webhook", f"{merchant.id}:ready", json.dumps(_complaint(1)).encode())
+        worker = _worker(app, burst=False)
+        try:
+            _wait_for(lambda: _statuses() == {"done": 1}, 90)  # warmed up and has run a job
+            time.sleep(0.5)
+            db.session.rollback()
+            idle = db.session.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()")).scalar()
+            db.session.rollback()
+            assert idle == 0
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.communicate(timeout=30)
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ from helpdesk.intake.fast_journal import journal_delivery
 from helpdesk.intake.held_connections import held_connections
 from helpdesk.intake.journal import DRAIN, accept_delivery, drain_pending, handles, requeue_pending
 from helpdesk.models import InboundDelivery, Ticket, utcnow
-from tests.conftest import REDIS_URL, make_merchant, run_together
+from tests.conftest import PG_URL, REDIS_URL, make_merchant, need_service, run_together
 from tests.integrations.storefronts.conftest import add_integrations
 from tests.integrations.storefronts.hooks import post_generic
 from tests.worker.test_jobs import _rq_app
@@ -263,6 +263,7 @@ def test_a_worker_killed_mid_drain_loses_nothing(make_app, tmp_path):
 def test_a_waiting_worker_holds_no_transaction_open(make_app):
     """A worker waiting for jobs must not sit idle in a transaction: that would hold back PostgreSQL's horizon
     for its whole life, so the drain's claim would read every dead index entry of the rows it marked done."""
+    need_service(bool(PG_URL), "PostgreSQL")
     app = _rq_app(make_app)
     with app.app_context():
         merchant = make_merchant()

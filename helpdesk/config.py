@@ -83,9 +83,9 @@ WEB_THREADS = 8
 
 
 def pool_options(database_uri: str) -> dict[str, Any]:
-    """A server database's pool: a connection for each thread's request, and as many again for the webhook
-    journal's held ones (`intake.fast_journal`, at most WEB_THREADS idle), so a page never waits for one that
-    the journal keeps. An SQLite file is pooled alike; an in-memory one lives in a single connection."""
+    """A server database's pool: a connection for each thread's request, and as many again for the webhooks'
+    held ones (`intake.held_connections`, at most WEB_THREADS idle), so a page never waits for one that the
+    webhooks keep. An SQLite file is pooled alike; an in-memory one lives in a single connection."""
     if database_uri.startswith("sqlite") and (database_uri.rstrip("/") == "sqlite:" or ":memory:" in database_uri
                                               or "mode=memory" in database_uri):
         return {}

@@ -14,7 +14,7 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db
-from helpdesk.models import Channel, Mailbox, Merchant, Message, OutboundMail, Ticket, utcnow
+from helpdesk.models import Mailbox, Merchant, Message, OutboundMail, Ticket, utcnow
 from helpdesk.portal.links import portal_url_for
 
 from .channel import NOISE_HEADER
@@ -29,9 +29,9 @@ KIND = "acknowledgement"
 
 
 def acknowledge_by_email(ticket: Ticket) -> None:
-    """Queue the acknowledgement of a new email ticket, once, when it is due (the job commits)."""
-    if ticket.channel is not Channel.EMAIL:
-        return
+    """Queue the acknowledgement of a new email ticket, once, when it is due (the job commits).
+
+    Registered for the email channel only (`wiring`): `ticket_opened` calls it for email tickets alone."""
     first = first_inbound(ticket)
     if first is None or not _wanted(ticket, first):
         return

@@ -6,13 +6,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from helpdesk import notifications
+    from helpdesk.models import Channel
 
     from . import channel  # noqa: F401 - registers the "email" journal handler
     from .acknowledge import acknowledge_by_email, send_reply_by_email
     from .cli import COMMANDS
 
-    notifications.ACKNOWLEDGERS["email"] = acknowledge_by_email
-    notifications.REPLY_SENDERS["email"] = send_reply_by_email
+    notifications.ACKNOWLEDGERS[Channel.EMAIL.value] = acknowledge_by_email
+    notifications.REPLY_SENDERS[Channel.EMAIL.value] = send_reply_by_email
     from helpdesk.sla import notify
 
     from .staff_notices import mail_staff_notice

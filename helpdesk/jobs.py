@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,20 @@ def backend() -> Backend | None:
     return _backend
 
 
-def enqueue(session: Session, name: str, *args: Any, job_id: str | None = None) -> None:
+def enqueue(session: Session | scoped_session[Session], name: str, *args: Any, job_id: str | None = None) -> None:
     """Send `name(*args)` to run once `session` commits (dropped if it rolls back)."""
     if name not in REGISTRY:
         raise KeyError(f"unknown job {name!r}")
-    session.info.setdefault("pending_jobs", []).append(JobCall(name, args, job_id))
+    if isinstance(session, scoped_session):
+        session = session()
+    # The innermost savepoint owns the call: rolling that savepoint back drops it, releasing it does not send it.
+    owner = session.get_nested_transaction()
+    session.info.setdefault(_PENDING, []).append((owner, JobCall(name, args, job_id)))
+
+
+def pending(session: Session | scoped_session[Session]) -> list[JobCall]:
+    """The calls `session` will send when it commits."""
+    return [call for _owner, call in session.info.get(_PENDING, ())]
 
 
 def submit_now(name: str, *args: Any, job_id: str | None = None) -> None:
@@ -98,14 +107,38 @@ def wake(name: str) -> None:
     _backend.wake(name)
 
 
+_PENDING = "pending_jobs"
+
+
 @event.listens_for(Session, "after_commit")
 def _dispatch(session: Session) -> None:
-    calls = session.info.pop("pending_jobs", None)
-    if calls and _backend is not None:
-        for call in calls:
+    # The event also follows each savepoint's release (begin_nested), while the transaction that holds the
+    # rows is still open: a worker would look for rows not committed yet and find nothing.
+    if session.in_nested_transaction():
+        return
+    pending = session.info.pop(_PENDING, None)
+    if pending and _backend is not None:
+        for _owner, call in pending:
             _backend.submit(call)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop(session: Session) -> None:
-    session.info.pop("pending_jobs", None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, rolled_back: SessionTransaction) -> None:
+    # What actually rolled back: a flush's inner marker rolls back its savepoint, or else the whole transaction.
+    boundary = rolled_back
+    while boundary.parent is not None and not boundary.nested:
+        boundary = boundary.parent
+    if boundary.parent is None:
+        session.info.pop(_PENDING, None)
+        return
+    pending = session.info.get(_PENDING)
+    if pending:
+        pending[:] = [(owner, call) for owner, call in pending if not _within(owner, boundary)]
+
+
+def _within(owner: SessionTransaction | None, savepoint: SessionTransaction) -> bool:
+    while owner is not None:
+        if owner is savepoint:
+            return True
+        owner = owner.parent
+    return False

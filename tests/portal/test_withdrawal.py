@@ -82,7 +82,8 @@ def test_withdrawal_opens_a_return_ticket_and_mails_the_acknowledgement_with_dat
     assert clocks["FR-WITHDRAWAL-14D"]["status"] == "stopped", "the withdrawal came within the 14-day period"
 
     mails = _sent(smtp_sink, drain, "Accusé de réception de votre rétractation")
-    assert len(mails) == 1, db.session.scalars(select(OutboundMail.error)).all()
+    assert len(mails) == 1, db.session.execute(select(OutboundMail.status, OutboundMail.attempts,
+                                                      OutboundMail.error)).all()
     mail = mails[0]
     assert mail["To"] == "claire@example.fr" and body["ref"] in mail["Subject"]
     text = mail.get_content()

@@ -43,6 +43,70 @@ def test_in_process_job_runs_after_commit_only(app, drain):
     assert db.session.get(Merchant, merchant.id).name == "Renamed"
 
 
+class Witness:
+    """A backend that, as each job is sent, looks from a connection of its own at what the job will read."""
+
+    def __init__(self, merchant_id: int) -> None:
+        self.merchant_id = merchant_id
+        self.seen: list[tuple[str, str | None]] = []
+
+    def submit(self, call: jobs.JobCall) -> None:
+        with db.engine.connect() as other:
+            name = other.scalar(select(Merchant.name).where(Merchant.id == self.merchant_id))
+        self.seen.append((call.args[1], name))
+
+    def wake(self, name: str) -> None:
+        raise AssertionError(name)
+
+
+@pytest.fixture
+def witness(app):
+    merchant = make_merchant()
+    previous = jobs.backend()
+    jobs.install_backend(Witness(merchant.id))
+    yield jobs.backend()
+    jobs.install_backend(previous)
+
+
+def test_a_job_queued_inside_a_savepoint_leaves_only_when_the_transaction_commits(app, witness):
+    """The journal runs each handler in a savepoint: releasing it commits nothing, so a job sent then (a mail to
+    send, say) could run before its rows exist, find none and do nothing."""
+    merchant = db.session.get(Merchant, witness.merchant_id)
+    with db.session.begin_nested():
+        merchant.name = "Renamed"
+        db.session.flush()
+        jobs.enqueue(db.session, "test_rename_merchant", merchant.id, "Renamed")
+    assert witness.seen == [], "sent when the savepoint was released"
+    db.session.commit()
+    assert witness.seen == [("Renamed", "Renamed")], "sent after the commit, and the job's row is visible to it"
+
+
+def test_a_savepoint_rolled_back_drops_its_own_jobs_and_keeps_the_others(app, witness):
+    merchant_id = witness.merchant_id
+    jobs.enqueue(db.session, "test_rename_merchant", merchant_id, "before")
+    with db.session.begin_nested():
+        jobs.enqueue(db.session, "test_rename_merchant", merchant_id, "released")
+    try:
+        with db.session.begin_nested():
+            jobs.enqueue(db.session, "test_rename_merchant", merchant_id, "failed")
+            with db.session.begin_nested():
+                jobs.enqueue(db.session, "test_rename_merchant", merchant_id, "inner")
+            raise LookupError("the handler failed")
+    except LookupError:
+        pass
+    jobs.enqueue(db.session, "test_rename_merchant", merchant_id, "after")
+    db.session.commit()
+    assert [label for label, _name in witness.seen] == ["before", "released", "after"]
+
+
+def test_a_rollback_drops_jobs_of_savepoints_already_released(app, witness):
+    with db.session.begin_nested():
+        jobs.enqueue(db.session, "test_rename_merchant", witness.merchant_id, "released")
+    db.session.rollback()
+    db.session.commit()
+    assert witness.seen == []
+
+
 def test_in_process_failure_is_retried_then_recorded(app, drain):
     jobs.enqueue(db.session, "test_always_fails", "inproc")
     db.session.commit()
@@ -133,6 +197,6 @@ def test_a_new_ticket_queues_ticket_opened_only_where_its_channel_is_acknowledge
     for channel in Channel:
         complaint = Complaint(email=f"shopper-{channel.value}@example.com", message="Mon colis n'est pas arrivé.")
         ticket = open_or_thread(merchant, complaint, channel).ticket
-        opened = [call.args for call in db.session.info.get("pending_jobs", []) if call.name == "ticket_opened"]
+        opened = [call.args for call in jobs.pending(db.session) if call.name == "ticket_opened"]
         assert opened == ([(ticket.id,)] if channel is Channel.EMAIL else []), channel
         db.session.rollback()

@@ -126,7 +126,10 @@ def build_message(mail: OutboundMail, merchant_name: str) -> EmailMessage:
 def send_outbound(mail_id: int, *, now: datetime | None = None) -> OutboundMail | None:
     """Send one recorded mail and commit; raises while retries remain so the job runs again. Idempotent."""
     mail = db.session.get(OutboundMail, mail_id)
-    if mail is None or mail.status is not OutboundStatus.QUEUED:
+    if mail is None:
+        log.warning("mail %s: no such mail to send (its transaction rolled back, or the row was purged)", mail_id)
+        return None
+    if mail.status is not OutboundStatus.QUEUED:
         return mail
     mailbox = db.session.get(Mailbox, mail.mailbox_id) if mail.mailbox_id else None
     url = _route_url(mailbox)

@@ -96,6 +96,33 @@ def test_withdrawal_opens_a_return_ticket_and_mails_the_acknowledgement_with_dat
     assert row.status.value == "sent"
 
 
+def test_the_acknowledgement_is_sent_only_once_its_mail_is_committed(client, shop):
+    """The journal runs the handler in a savepoint; were the mail's job sent as that savepoint is released, a
+    worker could look for the mail before the commit, find none, and the shopper would never get it."""
+    from helpdesk import jobs
+
+    class Witness:
+        def __init__(self) -> None:
+            self.mails_seen: list[bool] = []
+
+        def submit(self, call: jobs.JobCall) -> None:
+            if call.name == "send_mail":
+                with db.engine.connect() as other:  # what a worker would read as the job starts
+                    self.mails_seen.append(other.scalar(select(OutboundMail.id).where(
+                        OutboundMail.id == call.args[0])) is not None)
+
+        def wake(self, name: str) -> None:
+            pass
+
+    previous, witness = jobs.backend(), Witness()
+    jobs.install_backend(witness)
+    try:
+        assert withdraw(client, shop).status_code == 201
+    finally:
+        jobs.install_backend(previous)
+    assert witness.mails_seen == [True]
+
+
 def test_the_portal_shows_the_withdrawal_and_its_refund_deadline(client, shop):
     body = withdraw(client, shop).get_json()
     page = client.get(body["portal_url"].replace("http://localhost", ""), headers={"Accept-Language": "fr"})

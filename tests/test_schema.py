@@ -1,6 +1,7 @@
 """Alembic and the models agree, from an empty database, with a single head."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -24,3 +25,19 @@ def test_upgraded_database_matches_the_models(app):
 
 def test_migrate_extension_is_bound(app):
     assert isinstance(app.extensions["migrate"].migrate, Migrate)
+
+
+@pytest.mark.pg_only
+def test_queue_tables_are_vacuumed_sooner_than_postgresqls_default(app):
+    """The journal leaves a dead row per delivery: at the default fifth of the table, a big journal would pile up
+    millions of dead entries in the pending index before autovacuum cleared them."""
+    from sqlalchemy import text
+
+    from tests.conftest import PG_URL, need_service
+    need_service(bool(PG_URL), "PostgreSQL")
+    options = dict(db.session.execute(text(
+        "SELECT relname, reloptions FROM pg_class WHERE relname IN ('inbound_delivery', 'outbound_mail', 'ticket')"
+        " AND relkind = 'r'")).all())
+    assert "autovacuum_vacuum_scale_factor=0.01" in options["inbound_delivery"]
+    assert "autovacuum_vacuum_scale_factor=0.02" in options["outbound_mail"]
+    assert "autovacuum_analyze_scale_factor=0.02" in options["ticket"]

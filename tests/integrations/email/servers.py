@@ -7,6 +7,7 @@ Dovecot fails the tests; on a laptop they skip.
 """
 from __future__ import annotations
 
+import errno
 import grp
 import os
 import pwd
@@ -218,8 +219,18 @@ class SmtpSink:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> SmtpSink:
-        self.controller.start()
-        return self
+        # The two passes of `make test` run at once: another process may take the free port before we bind it.
+        for _ in range(5):
+            try:
+                self.controller.start()
+                return self
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                from aiosmtpd.controller import Controller
+                self.port = free_port()
+                self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        raise RuntimeError("no free port for the SMTP sink")
 
     def stop(self) -> None:
         self.controller.stop()

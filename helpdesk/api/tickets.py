@@ -42,8 +42,9 @@ def create_ticket(complaint: dict[str, Any]) -> Any:
     assert merchant is not None
     key = request.headers.get("Idempotency-Key")
     ticket, created = api_channel.create_from_api(merchant, complaint, request.get_data(), key)
+    url = portal_url_for(ticket)  # a new ticket's link is a row of its own: committed with the ticket
     db.session.commit()
-    data = ticket_detail(ticket, portal_url=portal_url_for(ticket))
+    data = ticket_detail(ticket, portal_url=url)
     return data, 201 if created else 200
 
 

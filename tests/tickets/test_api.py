@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 
+from helpdesk.extensions import db
 from tests.conftest import bearer, make_merchant, make_token, make_user
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
@@ -29,6 +30,9 @@ def test_create_get_list_patch_reply(app, client):
     assert created["order"]["number"] == "#1043" and created["order"]["placed_at"] is None
     assert created["sla"]["first_response_due_at"] and created["sla"]["resolution_due_at"]
     assert created["portal_url"].startswith("http://localhost/portal/")
+    db.session.rollback()  # the test shares the request's session: only what the request committed remains
+    portal = client.get(created["portal_url"].removeprefix("http://localhost"), headers={"Accept": "application/json"})
+    assert portal.status_code == 200 and portal.get_json()["ref"] == created["ref"], "the shopper's link works"
     att = created["messages"][0]["attachments"][0]
     assert att["content_type"] == "image/png" and att["size"] == len(PNG) and len(att["sha256"]) == 64
     assert [e["kind"] for e in created["events"]][:2] == ["ticket.created", "ticket.categorised"]

@@ -109,5 +109,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        from .portal.redaction import redact_tokens  # a portal path carries the shopper's bearer token
+        log.exception("unhandled error on %s %s", request.method, redact_tokens(request.path))
         return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")

@@ -30,3 +30,32 @@ def test_the_access_log_line_of_gunicorn_has_no_token():
     atoms = logger.atoms(resp, req, environ, timedelta(milliseconds=5))
     line = logger.cfg.access_log_format % atoms
     assert TOKEN not in line and "/portal/<redacted>" in line
+
+
+def test_an_unexpected_error_on_a_portal_page_logs_the_path_without_its_token(make_app):
+    import logging
+
+    class Keep(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.lines.append(self.format(record))  # the traceback included
+
+    app = make_app()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken(token: str) -> str:
+        raise RuntimeError("database is locked")
+
+    app.add_url_rule("/portal/<token>/broken", "broken_portal_page", broken)
+    kept, logger = Keep(), logging.getLogger("helpdesk.errors")
+    logger.addHandler(kept)
+    try:
+        r = app.test_client().get(f"/portal/{TOKEN}/broken")
+    finally:
+        logger.removeHandler(kept)
+    assert r.status_code == 500
+    logged = "\n".join(kept.lines)
+    assert "unhandled error on GET /portal/<redacted>/broken" in logged and TOKEN not in logged

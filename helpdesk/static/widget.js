@@ -24,6 +24,7 @@
       wNote: "Anything to add? (optional)", wCheck: "Check and confirm your withdrawal:",
       statement: "I hereby withdraw from the contract for order {o}.",
       thanks: "Thank you, we received your message.", yourRef: "Your reference:", follow: "Follow your request",
+      joined: "We added it to your open request about this order; the link to follow it is on its way to your email.",
       wDone: "Your withdrawal was received on {d}.", wMail: "An acknowledgement is on its way to {e}.",
       eReq: "This field is required.", eEmail: "Enter an email address like name@example.com.",
       eType: "{f}: only photos (JPEG, PNG, GIF, WebP, HEIC) and PDF files are accepted.",
@@ -41,7 +42,9 @@
       wNote: "Quelque chose à ajouter ? (facultatif)", wCheck: "Vérifiez et confirmez votre rétractation :",
       statement: "Je me rétracte du contrat portant sur la commande {o}.",
       thanks: "Merci, nous avons bien reçu votre message.", yourRef: "Votre référence :",
-      follow: "Suivre ma demande", wDone: "Votre rétractation a été reçue le {d}.",
+      follow: "Suivre ma demande",
+      joined: "Nous l'avons ajouté à votre demande en cours sur cette commande ; le lien pour la suivre part vers votre e-mail.",
+      wDone: "Votre rétractation a été reçue le {d}.",
       wMail: "Un accusé de réception part à l'adresse {e}.", eReq: "Ce champ est obligatoire.",
       eEmail: "Saisissez une adresse e-mail comme nom@exemple.com.",
       eType: "{f} : seuls les photos (JPEG, PNG, GIF, WebP, HEIC) et les PDF sont acceptés.",
@@ -56,7 +59,9 @@
       send: "إرسال", sending: "جار الإرسال…", cont: "متابعة", back: "رجوع", confirm: "تأكيد التراجع",
       wIntro: "تراجع عن شرائك: أدخل اسمك وبريدك الإلكتروني ورقم الطلبية.", wNote: "هل تريد إضافة شيء؟ (اختياري)",
       wCheck: "راجع طلب التراجع وأكده:", statement: "أعلن تراجعي عن العقد المتعلق بالطلبية {o}.",
-      thanks: "شكرا، توصلنا برسالتك.", yourRef: "مرجعك:", follow: "تابع طلبك", wDone: "تم استلام طلب تراجعك بتاريخ {d}.",
+      thanks: "شكرا، توصلنا برسالتك.", yourRef: "مرجعك:", follow: "تابع طلبك",
+      joined: "أضفنا رسالتك إلى طلبك المفتوح بخصوص هذه الطلبية، وسيصلك رابط متابعته على بريدك الإلكتروني.",
+      wDone: "تم استلام طلب تراجعك بتاريخ {d}.",
       wMail: "سيصلك إشعار بالاستلام على {e}.", eReq: "هذا الحقل إلزامي.",
       eEmail: "أدخل بريدا إلكترونيا صحيحا مثل name@example.com.",
       eType: "{f}: لا نقبل إلا الصور (JPEG وPNG وGIF وWebP وHEIC) وملفات PDF.", eSize: "{f} أكبر من {mb} ميغابايت.",
@@ -252,7 +257,8 @@
       kids.push(el("p", { text: fmt(t.wMail, { e: f.elements.email.value.trim() }) }));
     } else kids.push(el("p", { text: t.thanks }));
     kids.push(el("p", {}, [t.yourRef + " ", el("span", { "class": "ref", text: body.ref })]));
-    kids.push(el("p", {}, [el("a", { href: body.portal_url, target: "_blank", rel: "noopener", text: t.follow })]));
+    if (body.link_sent_by_email) kids.push(el("p", { text: t.joined }));  // the link goes to the ticket's own address
+    else kids.push(el("p", {}, [el("a", { href: body.portal_url, target: "_blank", rel: "noopener", text: t.follow })]));
     var ok = el("div", { "class": "ok", role: "status", tabindex: "-1" }, kids);
     f.replaceWith(ok);
     ok.focus();

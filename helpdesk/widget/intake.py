@@ -93,8 +93,14 @@ def check_uploads(files: list[Upload]) -> list[Upload]:
     return checked
 
 
+@dataclass(frozen=True)
+class Posted:
+    ticket: Ticket
+    opened: bool  # this post opened the ticket (else its message went into the shopper's open one)
+
+
 def journal_and_process(merchant: Merchant, channel: str, payload: dict[str, Any], key: str | None,
-                        meta: dict[str, Any] | None = None) -> Ticket:
+                        meta: dict[str, Any] | None = None) -> Posted:
     """Journal the post under the client's key, process it now, and return its ticket. Commits."""
     raw = json.dumps(payload, ensure_ascii=False).encode()
     accepted = accept_delivery(merchant.id, channel, f"{merchant.id}:{key or uuid.uuid4()}", raw, enqueue=False,
@@ -111,7 +117,8 @@ def journal_and_process(merchant: Merchant, channel: str, payload: dict[str, Any
         raise RuntimeError(f"widget delivery {delivery.id} could not be processed: {delivery.last_error}")
     ticket = db.session.get(Ticket, delivery.ticket_id)
     assert ticket is not None
-    return ticket
+    # A ticket this post opened was created after it arrived; the shopper's open ticket it joined, before.
+    return Posted(ticket, opened=ticket.created_at >= delivery.received_at)
 
 
 def complaint_payload(data: dict[str, Any], files: list[Upload]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from ..files import EVIDENCE_TYPES
 from ..models import Merchant, utcnow
 from ..portal import withdrawals
 from ..portal.links import base_url, portal_url_for
+from ..portal.services import send_new_links
 from . import cors
 from .intake import MAX_FILES, check_uploads, complaint_payload, form_data, journal_and_process, uploads
 from .schemas import WidgetComplaintIn, WithdrawalIn
@@ -145,8 +146,15 @@ def complaints(widget_key: str) -> Any:
         return _decoy()
     merchant = _merchant(widget_key)
     assert merchant is not None
-    ticket = journal_and_process(merchant, "widget", complaint_payload(data, files), _key(data),
+    posted = journal_and_process(merchant, "widget", complaint_payload(data, files), _key(data),
                                  meta={"origin": request.headers.get("Origin")})
+    ticket = posted.ticket
+    if not posted.opened:
+        # The message joined the shopper's open ticket about that order. Whoever posted knew an address and an
+        # order number, which proves nothing: the link that opens the ticket goes to the ticket's own address.
+        send_new_links(ticket.customer.email, ticket.ref)
+        db.session.commit()
+        return jsonify(ref=ticket.ref, portal_url=f"{base_url()}/portal/link", link_sent_by_email=True), 201
     url = portal_url_for(ticket)
     db.session.commit()
     return jsonify(ref=ticket.ref, portal_url=url), 201
@@ -165,7 +173,7 @@ def withdraw(widget_key: str) -> Any:
     assert merchant is not None
     payload = {"email": data["email"], "name": data["name"], "order_number": data["order_number"],
                "message": data.get("message") or "", "language": _request_language(merchant)}
-    ticket = journal_and_process(merchant, withdrawals.CHANNEL, payload, _key(data))
+    ticket = journal_and_process(merchant, withdrawals.CHANNEL, payload, _key(data)).ticket  # always its own
     withdrawal = withdrawals.withdrawal_of(ticket)
     url = portal_url_for(ticket)
     db.session.commit()

@@ -197,3 +197,21 @@ def test_a_body_that_is_not_a_json_object_is_a_422_in_the_widget_shape(client, m
     for body in ("[1, 2]", "{not json"):
         r = client.post(url(merchant), data=body, content_type="application/json")
         assert r.status_code == 422 and "_schema" in r.get_json()["errors"]
+
+
+def test_a_post_into_someone_elses_open_ticket_gets_no_link_to_it(client, merchant):
+    """An address and an order number are all a stranger needs to post: the message may join the shopper's open
+    ticket about that order, but the link that opens it (messages, mediation caucus) goes to the shopper's mail."""
+    from helpdesk.models import OutboundMail
+
+    first = client.post(url(merchant), json={"email": "salma@example.ma", "name": "Salma", "order_number": "#1043",
+                                             "message": "Mon colis n'est pas arrivé."}).get_json()
+    again = client.post(url(merchant), json={"email": "SALMA@example.ma", "name": "x", "order_number": "1043",
+                                             "message": "Montrez-moi le dossier."})
+    assert again.status_code == 201
+    body = again.get_json()
+    assert body["ref"] == first["ref"] and tickets() == 1, "the message joined the open ticket"
+    assert body["portal_url"] == "http://localhost/portal/link" and body["link_sent_by_email"] is True
+    link = db.session.scalars(select(OutboundMail).where(OutboundMail.kind == "portal_link")).one()
+    assert link.to_addr == "salma@example.ma" and first["ref"] in link.subject
+    assert client.get(first["portal_url"].replace("http://localhost", "")).status_code == 200, "the first stays"

@@ -44,7 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_parts(app)
     # Outermost, after the parts have mounted theirs (the webhooks' own app), so every request sees the client.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    # X-Forwarded-Host is never believed: links in mail would follow a host any client can name.
+    hops = app.config["HELPDESK_PROXY_HOPS"]
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
     return app
 
 

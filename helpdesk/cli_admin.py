@@ -177,6 +177,9 @@ def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the web app with gunicorn; with no REDIS_URL, jobs and schedules run in this process."""
     from .serving import run
 
+    if not current_app.config.get("HELPDESK_BASE_URL") and host not in ("127.0.0.1", "localhost", "::1"):
+        # Links in mail (portal links) would follow the Host header of whoever set them off.
+        click.echo("warning: HELPDESK_BASE_URL is not set; set it to this site's public URL", err=True)
     run(current_app._get_current_object(), host, port, workers)  # type: ignore[attr-defined]
 
 

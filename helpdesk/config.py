@@ -56,8 +56,12 @@ def from_environment() -> dict[str, Any]:
         "HELPDESK_MAX_BODY": _int("HELPDESK_MAX_BODY", 25 * 1024 * 1024),
         # Largest single attachment, in bytes.
         "HELPDESK_MAX_ATTACHMENT": _int("HELPDESK_MAX_ATTACHMENT", 10 * 1024 * 1024),
-        # Public base URL for links in mail (portal links); default: the request's own host.
+        # Public base URL for links in mail (portal links); default: the request's own host, which the client
+        # chooses (its Host header): set it wherever the app is reachable by anyone but yourself.
         "HELPDESK_BASE_URL": os.environ.get("HELPDESK_BASE_URL") or None,
+        # Reverse proxies in front of the app whose X-Forwarded-For and X-Forwarded-Proto are believed (0: none,
+        # the app faces clients directly and a client's forged header would pass for its address).
+        "HELPDESK_PROXY_HOPS": _int("HELPDESK_PROXY_HOPS", 1),
         # Default outbound mail server, smtp://[user:pass@]host[:port] or smtps://…
         "HELPDESK_SMTP_URL": os.environ.get("HELPDESK_SMTP_URL") or None,
         # Login attempts allowed per account and per IP.

@@ -129,6 +129,39 @@ def test_a_new_link_goes_by_mail_to_the_address_only_and_the_page_says_the_same_
     assert ticket.ref in mails[0].text
 
 
+def _mailed_link(client, **headers):
+    client.post("/portal/link", data={"email": "hind@example.ma"}, headers=headers)
+    mail = db.session.scalars(select(OutboundMail).where(OutboundMail.kind == "portal_link")
+                              .order_by(OutboundMail.id.desc())).first()
+    return re.search(r"https?://\S+/portal/\S+", mail.text).group(0)
+
+
+def test_a_mailed_link_never_follows_a_host_the_requester_names(make_app):
+    """Whoever asks for a link chooses the request's headers: the link mailed to the shopper must not point at
+    their site, or one click hands them the token."""
+    app = make_app()
+    with app.app_context():
+        make_ticket(make_merchant(), email="hind@example.ma")
+        assert _mailed_link(app.test_client(), **{"X-Forwarded-Host": "attacker.example"}).startswith(
+            "http://localhost/portal/")
+    configured = make_app(HELPDESK_BASE_URL="https://help.shop.example")
+    with configured.app_context():
+        make_ticket(make_merchant(), email="hind@example.ma")
+        assert _mailed_link(configured.test_client(), Host="attacker.example").startswith(
+            "https://help.shop.example/portal/")
+
+
+def test_without_a_proxy_in_front_a_forwarded_address_is_not_believed(make_app):
+    from flask import request
+
+    for hops, seen in ((1, "203.0.113.7"), (0, "192.0.2.10")):
+        app = make_app(HELPDESK_PROXY_HOPS=hops)
+        app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+        r = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"},
+                                  environ_base={"REMOTE_ADDR": "192.0.2.10"})
+        assert r.get_data(as_text=True) == seen, hops
+
+
 def test_magic_link_requests_are_rate_limited(app, client):
     answers = [client.post("/portal/link", data={"email": "a@example.com"}).status_code for _ in range(6)]
     assert answers[:5] == [200] * 5 and answers[5] == 429

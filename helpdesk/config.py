@@ -64,8 +64,9 @@ def from_environment() -> dict[str, Any]:
         "HELPDESK_PROXY_HOPS": _int("HELPDESK_PROXY_HOPS", 1),
         # Default outbound mail server, smtp://[user:pass@]host[:port] or smtps://…
         "HELPDESK_SMTP_URL": os.environ.get("HELPDESK_SMTP_URL") or None,
-        # Login attempts allowed per account and per IP.
+        # Failed logins allowed per account (from any address), and per address (any accounts).
         "HELPDESK_LOGIN_LIMIT": os.environ.get("HELPDESK_LOGIN_LIMIT") or "5 per minute;30 per hour",
+        "HELPDESK_LOGIN_IP_LIMIT": os.environ.get("HELPDESK_LOGIN_IP_LIMIT") or "30 per minute;300 per hour",
         # Widget complaints allowed per IP.
         "HELPDESK_WIDGET_LIMIT": os.environ.get("HELPDESK_WIDGET_LIMIT") or "30 per minute",
         # Shopper portal pages per IP, and requests for a new portal link per IP.

@@ -61,7 +61,7 @@ def test_repeated_failures_are_throttled_per_account_without_locking_others(make
 
 
 def test_failures_from_one_address_are_throttled(make_app):
-    app = make_app(HELPDESK_LOGIN_LIMIT="3 per minute")
+    app = make_app(HELPDESK_LOGIN_IP_LIMIT="3 per minute")
     client = app.test_client()
     codes = [client.post("/login", data={"email": f"u{i}@example.com", "password": "x" * 12}).status_code
              for i in range(4)]
@@ -113,3 +113,16 @@ def test_html_pages_carry_security_headers(client):
     csp = r.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_one_persons_typos_do_not_lock_out_colleagues_behind_the_same_address(make_app):
+    app = make_app()  # the default limits
+    with app.app_context():
+        merchant = make_merchant()
+        careless, colleague = make_user(merchant).email, make_user(merchant).email
+    office = {"REMOTE_ADDR": "192.0.2.10"}
+    codes = [app.test_client().post("/login", data={"email": careless, "password": "typo-typo-typo"},
+                                    environ_base=office).status_code for _ in range(6)]
+    assert codes[:5] == [401] * 5 and codes[5] == 429, "the careless account is throttled"
+    ok = app.test_client().post("/login", data={"email": colleague, "password": PASSWORD}, environ_base=office)
+    assert ok.status_code == 302

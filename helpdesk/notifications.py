@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from .extensions import db
 from .models import Message, Ticket
@@ -18,6 +19,23 @@ log = logging.getLogger(__name__)
 
 ACKNOWLEDGERS: dict[str, Callable[[Ticket], None]] = {}
 REPLY_SENDERS: dict[str, Callable[[Ticket, Message], None]] = {}
+# Per kind of mail, what follows once it went out (True) or could not (False), in the sender's transaction:
+# a withdrawal counts as acknowledged only once its mail was accepted by the mail server.
+MAIL_OUTCOMES: dict[str, Callable[[Any, bool], None]] = {}
+
+
+def on_mail_outcome(kind: str) -> Callable[[Callable[[Any, bool], None]], Callable[[Any, bool], None]]:
+    def register(func: Callable[[Any, bool], None]) -> Callable[[Any, bool], None]:
+        MAIL_OUTCOMES[kind] = func
+        return func
+    return register
+
+
+def mail_outcome(mail: Any, delivered: bool) -> None:
+    """Called by the mail sender when a recorded mail went out, or will not (no route, or the last attempt)."""
+    follow = MAIL_OUTCOMES.get(mail.kind)
+    if follow is not None:
+        follow(mail, delivered)
 
 
 def acknowledges(channel: str) -> bool:

@@ -11,6 +11,7 @@ the client's key makes a repeated post one withdrawal.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,18 @@ from sqlalchemy import select
 from ..extensions import db
 from ..intake.complaint import Complaint
 from ..intake.journal import handles
-from ..models import Channel, InboundDelivery, Merchant, Order, Ticket, Withdrawal, utcnow
+from ..models import (
+    Channel,
+    InboundDelivery,
+    Merchant,
+    Order,
+    OutboundMail,
+    OutboundStatus,
+    Ticket,
+    Withdrawal,
+    utcnow,
+)
+from ..notifications import on_mail_outcome
 from ..sla.clocks import calendar_for
 from ..sla.legal_rules import LegalClock, legal_clocks_for
 from ..tickets.customers import find_order
@@ -28,6 +40,8 @@ from ..tickets.services import open_or_thread
 from ..tickets.timeline import record_event
 from .links import portal_url_for
 from .mail import local_instant, mail_language, queue_shopper_mail, render_mail
+
+log = logging.getLogger(__name__)
 
 CHANNEL = "withdrawal"
 # What the shopper declares, word for word, in their language (the widget shows the same sentence).
@@ -106,10 +120,37 @@ def acknowledge(merchant: Merchant, ticket: Ticket, withdrawal: Withdrawal, cloc
         received_utc=withdrawal.received_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
         refund_due=local_instant(refund[0].due_at, merchant, lang) if refund else None,
         portal_url=portal_url_for(ticket))
-    queue_shopper_mail(merchant_id=merchant.id, to=withdrawal.email, subject=subject, text=text,
-                       kind="withdrawal_ack", language=lang, ticket_id=ticket.id)
-    withdrawal.acknowledged_at = utcnow()
+    mail = queue_shopper_mail(merchant_id=merchant.id, to=withdrawal.email, subject=subject, text=text,
+                              kind="withdrawal_ack", language=lang, ticket_id=ticket.id)
+    if mail is None:
+        _not_acknowledged(ticket, "no email channel")
+    # Acknowledged once the mail server took the mail (`acknowledgement_sent`), not before.
+
+
+@on_mail_outcome("withdrawal_ack")
+def acknowledgement_sent(mail: OutboundMail, delivered: bool) -> None:
+    ticket = db.session.get(Ticket, mail.ticket_id) if mail.ticket_id else None
+    withdrawal = withdrawal_of(ticket) if ticket is not None else None
+    if ticket is None or withdrawal is None:
+        return
+    if not delivered:
+        _not_acknowledged(ticket, mail.error or "not sent")
+        return
+    withdrawal.acknowledged_at = mail.sent_at or utcnow()
     record_event(ticket, "withdrawal.acknowledged", "system", {"to": "shopper", "medium": "email"})
+
+
+def acknowledgement_on_its_way(ticket: Ticket) -> bool:
+    """A mail server may still take the acknowledgement (queued or already sent), so the shopper may expect it."""
+    return db.session.scalar(select(OutboundMail.id).where(
+        OutboundMail.ticket_id == ticket.id, OutboundMail.kind == "withdrawal_ack",
+        OutboundMail.status.in_((OutboundStatus.QUEUED, OutboundStatus.SENT))).limit(1)) is not None
+
+
+def _not_acknowledged(ticket: Ticket, reason: str | None) -> None:
+    """The law wants the acknowledgement on a durable medium: staff must see at once that it did not go."""
+    log.warning("withdrawal acknowledgement for %s not sent: %s", ticket.ref, reason)
+    record_event(ticket, "withdrawal.acknowledgement_failed", "system", {"to": "shopper", "reason": reason})
 
 
 @handles(CHANNEL)

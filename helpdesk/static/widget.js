@@ -254,7 +254,7 @@
       var when = new Date(body.received_at);
       kids.push(el("p", { text: fmt(t.wDone, { d: when.toLocaleString(lang === "ar" ? "ar-MA" : lang, { dateStyle: "full", timeStyle: "medium" }) }) }));
       kids.push(el("p", { "class": "stmt", text: body.statement || "" }));
-      kids.push(el("p", { text: fmt(t.wMail, { e: f.elements.email.value.trim() }) }));
+      kids.push(el("p", { text: body.acknowledgement_sent_by_email === false ? body.message : fmt(t.wMail, { e: f.elements.email.value.trim() }) }));
     } else kids.push(el("p", { text: t.thanks }));
     kids.push(el("p", {}, [t.yourRef + " ", el("span", { "class": "ref", text: body.ref })]));
     if (body.link_sent_by_email) kids.push(el("p", { text: t.joined }));  // the link goes to the ticket's own address

@@ -178,10 +178,15 @@ def withdraw(widget_key: str) -> Any:
     url = portal_url_for(ticket)
     db.session.commit()
     received = withdrawal.received_at if withdrawal else utcnow()
-    return jsonify(ref=ticket.ref, portal_url=url, order_number=data["order_number"],
-                   received_at=received.isoformat(), statement=withdrawal.statement if withdrawal else "",
-                   message=_("We received your withdrawal. An acknowledgement is on its way to %(email)s.",
-                             email=data["email"])), 201
+    on_its_way = withdrawals.acknowledgement_on_its_way(ticket)
+    if on_its_way:
+        message = _("We received your withdrawal. An acknowledgement is on its way to %(email)s.", email=data["email"])
+    else:  # said plainly, so the shopper keeps this answer as the record of the date and time
+        message = _("We received your withdrawal, but could not email you an acknowledgement: keep this page, which "
+                    "shows the date and time of receipt.")
+    return jsonify(ref=ticket.ref, portal_url=url, order_number=data["order_number"], received_at=received.isoformat(),
+                   statement=withdrawal.statement if withdrawal else "", acknowledgement_sent_by_email=on_its_way,
+                   message=message), 201
 
 
 def _request_language(merchant: Merchant) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from helpdesk import jobs
+from helpdesk import jobs, notifications
 from helpdesk.extensions import db
 from helpdesk.models import Mailbox, Merchant, Message, OutboundMail, OutboundStatus, Ticket, utcnow
 
@@ -56,6 +56,7 @@ def queue_mail(session: Any, *, merchant_id: int, to: str, subject: str, text: s
     session.flush()
     if problem:
         log.info("mail %s (%s) of merchant %s not sent: %s", mail.id, kind, merchant_id, problem)
+        notifications.mail_outcome(mail, False)
     else:
         jobs.enqueue(session, "send_mail", mail.id, job_id=f"send-mail-{mail.id}")
     return mail
@@ -135,6 +136,7 @@ def send_outbound(mail_id: int, *, now: datetime | None = None) -> OutboundMail 
     url = _route_url(mailbox)
     if not url or not mail.from_addr:
         mail.status, mail.error = OutboundStatus.NO_ROUTE, _no_route(mailbox, mail.from_addr)
+        notifications.mail_outcome(mail, False)
         db.session.commit()
         return mail
     merchant = db.session.get(Merchant, mail.merchant_id)
@@ -146,6 +148,7 @@ def send_outbound(mail_id: int, *, now: datetime | None = None) -> OutboundMail 
         final = mail.attempts >= MAX_ATTEMPTS
         if final:
             mail.status = OutboundStatus.FAILED
+            notifications.mail_outcome(mail, False)
         db.session.commit()
         log.warning("mail %s: attempt %d failed (%s)%s", mail.id, mail.attempts, type(exc).__name__,
                     "; giving up" if final else "; will retry")
@@ -153,5 +156,6 @@ def send_outbound(mail_id: int, *, now: datetime | None = None) -> OutboundMail 
             raise
         return mail
     mail.status, mail.sent_at, mail.error = OutboundStatus.SENT, now or utcnow(), None
+    notifications.mail_outcome(mail, True)
     db.session.commit()
     return mail

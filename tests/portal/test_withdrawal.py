@@ -94,6 +94,43 @@ def test_withdrawal_opens_a_return_ticket_and_mails_the_acknowledgement_with_dat
     assert "#1081" in text and "Lampe intacte" in text and "/portal/" in text
     row = db.session.scalar(select(OutboundMail).where(OutboundMail.kind == "withdrawal_ack"))
     assert row.status.value == "sent"
+    assert body["acknowledgement_sent_by_email"] is True
+    db.session.refresh(withdrawal)
+    assert withdrawal.acknowledged_at == row.sent_at, "acknowledged when the mail server took it, not before"
+    assert db.session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
+                                                       TicketEvent.kind == "withdrawal.acknowledged"))
+
+
+def _events(ticket_ref):
+    ticket = db.session.scalar(select(Ticket).where(Ticket.ref == ticket_ref))
+    return [e.kind for e in db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+                                               .order_by(TicketEvent.seq))]
+
+
+def test_a_shop_that_cannot_mail_does_not_claim_the_acknowledgement_went(client, app):
+    merchant = make_merchant(country="FR", timezone="Europe/Paris", language="fr",  # no mailbox, no SMTP
+                             allowed_origins=["https://boutique.example.fr"])
+    r = withdraw(client, merchant)
+    assert r.status_code == 201
+    body = r.get_json()
+    assert body["acknowledgement_sent_by_email"] is False and "conservez cette page" in body["message"]
+    assert body["received_at"] and body["statement"], "the answer itself carries the date, time and statement"
+    withdrawal = db.session.scalar(select(Withdrawal))
+    assert withdrawal.acknowledged_at is None
+    events = _events(body["ref"])
+    assert "withdrawal.acknowledgement_failed" in events and "withdrawal.acknowledged" not in events
+
+
+def test_an_acknowledgement_the_mail_server_keeps_refusing_is_shown_as_failed(client, shop, smtp_sink, drain):
+    smtp_sink.fail_next = 100
+    body = withdraw(client, shop).get_json()
+    assert body["acknowledgement_sent_by_email"] is True, "queued: the server may still take it"
+    drain()
+    db.session.rollback()
+    row = db.session.scalar(select(OutboundMail).where(OutboundMail.kind == "withdrawal_ack"))
+    assert row.status.value == "failed"
+    assert db.session.scalar(select(Withdrawal)).acknowledged_at is None
+    assert _events(body["ref"])[-1] == "withdrawal.acknowledgement_failed"
 
 
 def test_the_acknowledgement_is_sent_only_once_its_mail_is_committed(client, shop):

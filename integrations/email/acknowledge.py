@@ -78,12 +78,13 @@ def _language(detected: str | None, merchant: Merchant) -> str:
 
 
 def send_reply_by_email(ticket: Ticket, message: Message) -> None:
-    """A staff reply to an email ticket goes to the shopper, threaded on the ticket's mails."""
+    """A staff reply to an email ticket goes to the shopper, threaded on the ticket's mails. Once only."""
+    if message.email_message_id is not None:  # an earlier run recorded its mail (RQ runs an abandoned job again)
+        return
     mail = queue_mail(db.session, merchant_id=ticket.merchant_id, to=ticket.customer.email,
                       subject=_reply_subject(ticket.subject), text=message.body, ticket_id=ticket.id, kind="reply",
                       language=ticket.language if ticket.language in LANGUAGES else None)
-    if message.email_message_id is None:
-        message.email_message_id = mail.message_id
+    message.email_message_id = mail.message_id
 
 
 def _reply_subject(subject: str) -> str:

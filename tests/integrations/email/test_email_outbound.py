@@ -1,7 +1,7 @@
 """Outbound mail on a real SMTP server (aiosmtpd): headers, threading, language, retries, no route."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from helpdesk.extensions import db
 from helpdesk.models import OutboundMail, OutboundStatus
@@ -116,3 +116,23 @@ def test_own_message_ids_are_signed_and_a_forged_one_is_recognised(app, make_app
     other = make_app(SECRET_KEY="another-deployment-secret-" + "y" * 20)
     with other.app_context():
         assert not read_own(mid).valid
+
+
+def test_a_reply_job_run_twice_mails_the_reply_once(app, drain, smtp_sink):
+    """RQ runs a job again when its worker died before marking it done: the shopper must not get the reply twice."""
+    from helpdesk.jobs import REGISTRY
+    from helpdesk.tickets.services import add_staff_message
+    from tests.conftest import make_user
+
+    merchant = _merchant_with_mailbox(smtp_sink.url)
+    ticket = make_ticket(merchant, channel="email", email="salma@example.com")
+    drain()  # the acknowledgement of the new ticket
+    message = add_staff_message(ticket, make_user(merchant, role="agent"), "Un remplacement part demain.",
+                                internal=False)
+    db.session.commit()
+    drain()
+    REGISTRY["deliver_reply"].func(message.id)  # the same job again
+    drain()
+    replies = [m for m in smtp_sink.messages if "Un remplacement part demain." in m.get_body(("plain",)).get_content()]
+    assert len(replies) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboundMail).where(OutboundMail.kind == "reply")) == 1

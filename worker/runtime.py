@@ -189,6 +189,8 @@ class InProcessBackend:
             call, attempt = self.jobs.get()
             try:
                 self._run(call, attempt)
+            except Exception:  # the one thread that runs every job must outlive any of them
+                log.exception("job %s%r: its failure could not be recorded either", call.name, call.args)
             finally:
                 with self.lock:
                     self.pending -= 1

@@ -200,3 +200,16 @@ def test_a_new_ticket_queues_ticket_opened_only_where_its_channel_is_acknowledge
         opened = [call.args for call in jobs.pending(db.session) if call.name == "ticket_opened"]
         assert opened == ([(ticket.id,)] if channel is Channel.EMAIL else []), channel
         db.session.rollback()
+
+
+def test_the_in_process_job_thread_outlives_a_failure_it_cannot_record(app, drain):
+    """A failure whose record fails too (here: arguments the failure log cannot store as JSON) must not take the
+    one thread that runs every job with it: the next jobs still run."""
+    merchant = make_merchant()
+    jobs.submit_now("test_always_fails", {"not", "json"})
+    assert drain()
+    jobs.enqueue(db.session, "test_rename_merchant", merchant.id, "Still running")
+    db.session.commit()
+    assert drain()
+    db.session.expire_all()
+    assert db.session.get(Merchant, merchant.id).name == "Still running"

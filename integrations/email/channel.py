@@ -70,15 +70,21 @@ def _refuse_own_mail(merchant_id: int, mail: ParsedMail) -> None:
         raise Ignored(f"sent from the helpdesk's own address {mail.from_addr} (mail loop guard)")
 
 
-def _record_bounce(merchant_id: int, mail: ParsedMail, noise: Noise) -> Ticket:
-    """A delivery report: the mail that bounced is marked, and its ticket gets a delivery-failure event."""
+def _record_bounce(merchant_id: int, mail: ParsedMail, noise: Noise) -> Ticket | None:
+    """A delivery report: the mail that bounced is marked, and its ticket gets a delivery-failure event.
+
+    A mail about no ticket (a staff notice, a mention, a mailbox alert) is marked all the same: the report is
+    then done with no ticket, not ignored, which would roll the mark back.
+    """
     candidates = [noise.original_message_id, *mail.thread_ids]
+    marked = False
     for mid in (m for m in candidates if m):
         sent = db.session.scalar(select(OutboundMail).where(OutboundMail.merchant_id == merchant_id,
                                                             OutboundMail.message_id == mid))
         ticket = db.session.get(Ticket, sent.ticket_id) if sent is not None and sent.ticket_id else None
         if sent is not None:
             sent.status, sent.error = OutboundStatus.BOUNCED, f"bounced: {noise.reason}"[:2000]
+            marked = True
         if ticket is None:
             own = read_own(mid)
             ticket = ticket_by_ref(merchant_id, own.ref) if own is not None and own.valid and own.ref else None
@@ -87,6 +93,8 @@ def _record_bounce(merchant_id: int, mail: ParsedMail, noise: Noise) -> Ticket:
                 "to": sent.to_addr if sent is not None else None, "failed_recipients": list(noise.failed_recipients),
                 "reason": noise.reason[:300], "report_subject": mail.subject[:200]})
             return ticket
+    if marked:
+        return None
     raise Ignored(f"delivery report for a mail this helpdesk did not send ({noise.reason})")
 
 

@@ -97,6 +97,24 @@ def test_a_bounce_of_our_acknowledgement_is_a_delivery_failure_on_its_ticket(sho
     assert ack.status is OutboundStatus.BOUNCED
 
 
+def test_a_bounce_of_a_staff_notice_marks_the_notice_bounced(shop, drain):
+    """Notices to staff (SLA, mentions, mailbox alerts) belong to no ticket: their bounce must still show, or an
+    alert to a mistyped supervisor address looks delivered."""
+    from integrations.email.outbound import queue_mail
+
+    notice = queue_mail(db.session, merchant_id=shop.merchant.id, to="supervisr@shop.test",
+                        subject="SLA: the resolution is overdue", text="Ticket HD-000001", kind="sla_notice")
+    db.session.commit()
+    drain()
+    report = (FIXTURES / "bounce_dsn.eml").read_bytes().replace(
+        b"<hd-1043-ack.4f2a@helpdesk.example>", f"<{notice.message_id}>".encode())
+    shop.append(report)
+    poll(shop, drain)
+    db.session.refresh(notice)
+    assert notice.status is OutboundStatus.BOUNCED and count(Ticket) == 0
+    assert db.session.scalars(select(InboundDelivery.status)).one() is DeliveryStatus.DONE
+
+
 def test_a_bounce_of_mail_we_never_sent_is_recorded_and_explained(shop, drain):
     shop.append((FIXTURES / "bounce_dsn.eml").read_bytes())
     poll(shop, drain)

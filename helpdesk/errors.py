@@ -55,6 +55,13 @@ class ValidationFailed(DomainError):
     status, code = 422, "validation_failed"
 
 
+class TryAgain(DomainError):
+    """Kept, but not finished yet: send the same request again shortly (with the same Idempotency-Key)."""
+
+    status, code = 503, "try_again"
+    retry_after = 5
+
+
 JSON_PREFIXES = ("/api/", "/hooks/", "/widget/", "/healthz", "/readyz")
 
 
@@ -86,7 +93,9 @@ def _http_code(exc: HTTPException) -> str:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        retry = getattr(exc, "retry_after", None)
+        return error_response(exc.status, exc.code, exc.message, exc.fields,
+                              {"Retry-After": str(retry)} if retry else None)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]

@@ -4,15 +4,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import uuid
 from typing import Any
 
-from ..errors import ValidationFailed
+from ..errors import TryAgain, ValidationFailed
 from ..extensions import db
 from ..models import Channel, InboundDelivery, Merchant, Ticket
 from ..tickets.services import open_or_thread
 from .complaint import Complaint, IncomingFile
 from .journal import Rejected, accept_delivery, handles
+
+log = logging.getLogger(__name__)
 
 CHANNEL_OF = {"api": Channel.API, "webhook": Channel.WEBHOOK, "widget": Channel.WIDGET}
 
@@ -70,6 +73,15 @@ def create_from_api(merchant: Merchant, data: dict[str, Any], raw: bytes,
         db.session.commit()
         delivery = process_delivery(accepted.delivery_id)
         assert delivery is not None
+    elif delivery.status is DeliveryStatus.PENDING:
+        # The first request left it pending: finish it now (None: a worker holds it at this moment).
+        delivery = process_delivery(delivery.id) or delivery
+    if delivery.status is DeliveryStatus.PENDING:
+        # A passing failure (a lock, a deadlock): the complaint is kept and will become a ticket either way, so
+        # not a 4xx that tells the client to give up; the same Idempotency-Key gets the ticket, never a second.
+        log.warning("API delivery %s left pending: %s", delivery.id, delivery.last_error)
+        raise TryAgain("The complaint is kept but could not be turned into a ticket yet; send it again shortly "
+                       "with the same Idempotency-Key.")
     if delivery.status is not DeliveryStatus.DONE or delivery.ticket_id is None:
         raise ValidationFailed(delivery.last_error or "the complaint could not be processed")
     ticket = db.session.get(Ticket, delivery.ticket_id)

@@ -136,3 +136,33 @@ def test_breached_filter_follows_the_due_times(app, client):
     calm = client.get("/api/v1/tickets", headers=auth, query_string={"breached": "false"}).get_json()["items"]
     assert [t["ref"] for t in breached] == [late["ref"]] and breached[0]["sla"]["first_response_breached"]
     assert [t["ref"] for t in calm] == [fine["ref"]]
+
+
+def test_a_passing_storage_failure_answers_try_again_and_the_same_key_then_gets_the_ticket(app, client):
+    """A failure that will pass (here the attachment store is broken for a while) is no 4xx: the complaint is kept,
+    the client is told to send it again, and sending it again with its key gives the one ticket."""
+    import shutil
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from helpdesk.models import Ticket
+
+    _, auth = _api(app)
+    store = Path(app.config["HELPDESK_DATA_DIR"]) / "attachments"
+    shutil.rmtree(store, ignore_errors=True)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text("not a folder")  # every write under it fails
+    post = {"email": "salma@example.com", "message": "La lampe est fendue.",
+            "attachments": [{"filename": "photo.png", "content_type": "image/png",
+                             "data_base64": base64.b64encode(PNG).decode()}]}
+    headers = {**auth, "Idempotency-Key": "order-1043-claim"}
+    r = client.post("/api/v1/tickets", headers=headers, json=post)
+    assert r.status_code == 503 and r.get_json()["error"]["code"] == "try_again" and r.headers["Retry-After"]
+    assert "NotADirectoryError" not in r.get_data(as_text=True), "no internal detail in the answer"
+    store.unlink()
+    again = client.post("/api/v1/tickets", headers=headers, json=post)
+    assert again.status_code == 200 and again.get_json()["ref"].startswith("HD-")
+    assert client.post("/api/v1/tickets", headers=headers, json=post).get_json()["ref"] == again.get_json()["ref"]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1

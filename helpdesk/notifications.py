@@ -46,6 +46,7 @@ def acknowledges(channel: str) -> bool:
 def ticket_opened(ticket_id: int) -> None:
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
+        log.warning("ticket_opened: no ticket %s (rolled back, or purged since)", ticket_id)
         return
     acknowledge = ACKNOWLEDGERS.get(ticket.channel.value)
     if acknowledge is not None:
@@ -54,7 +55,10 @@ def ticket_opened(ticket_id: int) -> None:
 
 def deliver_reply(message_id: int) -> None:
     message = db.session.get(Message, message_id)
-    if message is None or message.internal:
+    if message is None:
+        log.warning("deliver_reply: no message %s (rolled back, or purged since)", message_id)
+        return
+    if message.internal:
         return
     ticket = db.session.get(Ticket, message.ticket_id)
     assert ticket is not None

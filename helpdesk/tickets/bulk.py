@@ -70,7 +70,10 @@ def _apply(bulk: BulkAction, ticket: Ticket, actor: User, now: datetime) -> None
 def run_bulk(bulk_id: int) -> BulkAction | None:
     """Apply the bulk action ticket by ticket; each ticket and its progress commit together."""
     bulk = db.session.get(BulkAction, bulk_id)
-    if bulk is None or bulk.status is BulkStatus.FINISHED:
+    if bulk is None:
+        log.warning("bulk action %s not found (rolled back, or purged since)", bulk_id)
+        return None
+    if bulk.status is BulkStatus.FINISHED:
         return bulk
     actor = db.session.get(User, bulk.user_id) if bulk.user_id else None
     bulk.status = BulkStatus.RUNNING

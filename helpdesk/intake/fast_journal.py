@@ -18,8 +18,8 @@ never `synchronous_commit=off`):
 - no writer thread: PostgreSQL already merges the WAL flushes of commits that
   arrive together, and a single writer serialises them.
 
-After a new row is committed the drain job is woken (`jobs.wake`), which
-costs the request nothing measurable; the journal row, not the wake-up, is the
+After each post (a new row, or a duplicate whose first wake-up may have been
+lost) the drain job is woken (`jobs.wake`), which costs the request nothing measurable; the journal row, not the wake-up, is the
 source of truth (`journal.requeue_pending` picks up what a lost wake-up missed).
 """
 from __future__ import annotations
@@ -57,15 +57,16 @@ def journal_delivery(merchant_id: int, channel: str, key: str, payload: bytes, *
     """Journal a delivery durably (committed when this returns) under its idempotency key `(channel, key)`.
 
     The same key again answers `duplicate` with the first row's id; concurrent
-    posts of one key race on the unique index, never on a read. A new row
+    posts of one key race on the unique index, never on a read. Every post
     wakes the drain job. Commits by itself: the caller has no transaction.
     When a held connection breaks after the first try did commit, the second
     try answers `duplicate`, still durable.
     """
     values = new_row(merchant_id, channel, key, payload, topic=topic, meta=meta)
     accepted = run_held(db.engine, lambda conn: _write(conn, values))
-    if not accepted.duplicate:
-        jobs.wake(DRAIN)
+    # A duplicate wakes the drain too: its first wake-up may be what was lost (a broken connection after the
+    # commit, Redis restarted), and the platform's retry says so. Many wake-ups still make one run.
+    jobs.wake(DRAIN)
     return accepted
 
 

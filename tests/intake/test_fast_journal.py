@@ -299,3 +299,30 @@ def _no_stale_flag() -> Any:
     clear()
     yield
     clear()
+
+
+def test_a_platforms_retry_of_a_delivery_still_pending_wakes_the_drain(app, client, drain):
+    """The first post's wake-up was lost (Redis restarted, or the connection broke after the commit and the retry
+    inside the request answered duplicate): the platform's retry answers duplicate and gets it processed now,
+    not a minute later by the requeue schedule."""
+    add_integrations(make_merchant("atlas", name="Atlas Shop"))
+
+    class LosesWakeUps:
+        def submit(self, call: Any) -> None:
+            pass
+
+        def wake(self, name: str) -> None:
+            pass
+
+    real = jobs.backend()
+    jobs.install_backend(LosesWakeUps())
+    try:
+        assert post_generic(client, "atlas", _complaint(7), delivery="lost-wake").status_code == 202
+    finally:
+        jobs.install_backend(real)
+    drain()
+    assert _statuses() == {"pending": 1} and _tickets() == 0
+    again = post_generic(client, "atlas", _complaint(7), delivery="lost-wake")
+    assert again.get_json()["status"] == "duplicate"
+    drain()
+    assert _statuses() == {"done": 1} and _tickets() == 1

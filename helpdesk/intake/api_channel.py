@@ -10,10 +10,10 @@ from typing import Any
 
 from ..errors import TryAgain, ValidationFailed
 from ..extensions import db
-from ..models import Channel, InboundDelivery, Merchant, Ticket
+from ..models import Channel, DeliveryStatus, InboundDelivery, Merchant, Ticket
 from ..tickets.services import open_or_thread
 from .complaint import Complaint, IncomingFile
-from .journal import Rejected, accept_delivery, handles
+from .journal import Rejected, accept_and_process, handles
 
 log = logging.getLogger(__name__)
 
@@ -62,20 +62,8 @@ for _name, _channel in CHANNEL_OF.items():
 def create_from_api(merchant: Merchant, data: dict[str, Any], raw: bytes,
                     key: str | None) -> tuple[Ticket, bool]:
     """Journal and process within the request (SPEC 2): the returned ref works at once."""
-    from ..models import DeliveryStatus
-    from .journal import process_delivery
-
     complaint_from(data)  # attachment errors are the caller's 422, before anything is stored
-    accepted = accept_delivery(merchant.id, "api", f"{merchant.id}:{key or uuid.uuid4()}", raw, enqueue=False)
-    delivery = db.session.get(InboundDelivery, accepted.delivery_id)
-    assert delivery is not None
-    if not accepted.duplicate:
-        db.session.commit()
-        delivery = process_delivery(accepted.delivery_id)
-        assert delivery is not None
-    elif delivery.status is DeliveryStatus.PENDING:
-        # The first request left it pending: finish it now (None: a worker holds it at this moment).
-        delivery = process_delivery(delivery.id) or delivery
+    delivery, duplicate = accept_and_process(merchant.id, "api", f"{merchant.id}:{key or uuid.uuid4()}", raw)
     if delivery.status is DeliveryStatus.PENDING:
         # A passing failure (a lock, a deadlock): the complaint is kept and will become a ticket either way, so
         # not a 4xx that tells the client to give up; the same Idempotency-Key gets the ticket, never a second.
@@ -86,4 +74,4 @@ def create_from_api(merchant: Merchant, data: dict[str, Any], raw: bytes,
         raise ValidationFailed(delivery.last_error or "the complaint could not be processed")
     ticket = db.session.get(Ticket, delivery.ticket_id)
     assert ticket is not None
-    return ticket, not accepted.duplicate
+    return ticket, not duplicate

@@ -98,6 +98,28 @@ def process_delivery(delivery_id: int, *, now: datetime | None = None) -> Inboun
     return delivery
 
 
+def accept_and_process(merchant_id: int, channel: str, key: str, payload: bytes, *,
+                       meta: dict[str, Any] | None = None) -> tuple[InboundDelivery, bool]:
+    """Journal a delivery and process it within the request (API, widget: the ref works at once).
+
+    A duplicate still pending (its first request died mid-way, or failed for a
+    passing reason) is finished now. Returns the delivery as it stands, and
+    whether it was a duplicate; the caller answers for whatever is not done.
+    """
+    accepted = accept_delivery(merchant_id, channel, key, payload, enqueue=False, meta=meta)
+    if accepted.duplicate:
+        delivery = db.session.get(InboundDelivery, accepted.delivery_id)
+        assert delivery is not None
+        if delivery.status is not DeliveryStatus.PENDING:
+            return delivery, True
+    else:
+        db.session.commit()
+    # None: a worker holds the row at this moment (it stays pending for the caller).
+    delivery = process_delivery(accepted.delivery_id) or db.session.get(InboundDelivery, accepted.delivery_id)
+    assert delivery is not None
+    return delivery, accepted.duplicate
+
+
 @dataclass(frozen=True)
 class Drained:
     processed: int

@@ -20,8 +20,8 @@ from flask_babel import gettext as _
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..files import EVIDENCE_TYPES, clean_filename
-from ..intake.journal import accept_delivery, process_delivery
-from ..models import DeliveryStatus, InboundDelivery, Merchant, Ticket
+from ..intake.journal import accept_and_process
+from ..models import DeliveryStatus, Merchant, Ticket
 
 MAX_FILES = 5
 
@@ -103,16 +103,8 @@ def journal_and_process(merchant: Merchant, channel: str, payload: dict[str, Any
                         meta: dict[str, Any] | None = None) -> Posted:
     """Journal the post under the client's key, process it now, and return its ticket. Commits."""
     raw = json.dumps(payload, ensure_ascii=False).encode()
-    accepted = accept_delivery(merchant.id, channel, f"{merchant.id}:{key or uuid.uuid4()}", raw, enqueue=False,
-                               meta=meta)
-    if not accepted.duplicate:
-        db.session.commit()
-        process_delivery(accepted.delivery_id)
-    delivery = db.session.get(InboundDelivery, accepted.delivery_id)
-    assert delivery is not None
-    if delivery.status is DeliveryStatus.PENDING and accepted.duplicate:
-        process_delivery(delivery.id)  # the first post died mid-way: finish it now
-        db.session.refresh(delivery)
+    delivery, _duplicate = accept_and_process(merchant.id, channel, f"{merchant.id}:{key or uuid.uuid4()}", raw,
+                                              meta=meta)
     if delivery.status is not DeliveryStatus.DONE or delivery.ticket_id is None:
         raise RuntimeError(f"widget delivery {delivery.id} could not be processed: {delivery.last_error}")
     ticket = db.session.get(Ticket, delivery.ticket_id)

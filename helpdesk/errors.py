@@ -15,6 +15,7 @@ class DomainError(Exception):
 
     status = 400
     code = "bad_request"
+    retry_after: int | None = None  # seconds, sent as Retry-After when set
 
     def __init__(self, message: str = "", *, code: str | None = None, fields: dict[str, Any] | None = None,
                  status: int | None = None) -> None:
@@ -93,9 +94,8 @@ def _http_code(exc: HTTPException) -> str:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
-        retry = getattr(exc, "retry_after", None)
         return error_response(exc.status, exc.code, exc.message, exc.fields,
-                              {"Retry-After": str(retry)} if retry else None)
+                              {"Retry-After": str(exc.retry_after)} if exc.retry_after else None)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]

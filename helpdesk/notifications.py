@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from .extensions import db
-from .models import Message, Ticket
+from .models import Message, OutboundMail, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -21,17 +20,18 @@ ACKNOWLEDGERS: dict[str, Callable[[Ticket], None]] = {}
 REPLY_SENDERS: dict[str, Callable[[Ticket, Message], None]] = {}
 # Per kind of mail, what follows once it went out (True) or could not (False), in the sender's transaction:
 # a withdrawal counts as acknowledged only once its mail was accepted by the mail server.
-MAIL_OUTCOMES: dict[str, Callable[[Any, bool], None]] = {}
+MailOutcome = Callable[[OutboundMail, bool], None]
+MAIL_OUTCOMES: dict[str, MailOutcome] = {}
 
 
-def on_mail_outcome(kind: str) -> Callable[[Callable[[Any, bool], None]], Callable[[Any, bool], None]]:
-    def register(func: Callable[[Any, bool], None]) -> Callable[[Any, bool], None]:
+def on_mail_outcome(kind: str) -> Callable[[MailOutcome], MailOutcome]:
+    def register(func: MailOutcome) -> MailOutcome:
         MAIL_OUTCOMES[kind] = func
         return func
     return register
 
 
-def mail_outcome(mail: Any, delivered: bool) -> None:
+def mail_outcome(mail: OutboundMail, delivered: bool) -> None:
     """Called by the mail sender when a recorded mail went out, or will not (no route, or the last attempt)."""
     follow = MAIL_OUTCOMES.get(mail.kind)
     if follow is not None:

@@ -19,8 +19,9 @@ never `synchronous_commit=off`):
   arrive together, and a single writer serialises them.
 
 After each post (a new row, or a duplicate whose first wake-up may have been
-lost) the drain job is woken (`jobs.wake`), which costs the request nothing measurable; the journal row, not the wake-up, is the
-source of truth (`journal.requeue_pending` picks up what a lost wake-up missed).
+lost) the drain job is woken (`jobs.wake`), which costs the request nothing
+measurable; the journal row, not the wake-up, is the source of truth
+(`journal.requeue_pending` picks up what a lost wake-up missed).
 """
 from __future__ import annotations
 
